@@ -1,0 +1,29 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CallLog.Calls;
+using CallLog.Errors;
+using CallLog.Keys;
+
+namespace CallLog;
+
+/// <summary>Source-generated JSON for every wire type: snake_case names, nulls written, no reflection.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(CallPage))]
+[JsonSerializable(typeof(Call))]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(CreatedKey))]
+[JsonSerializable(typeof(IReadOnlyList<KeyInfo>))]
+internal sealed partial class CallLogJson : JsonSerializerContext
+{
+    /// <summary>
+    /// Relaxed escaping keeps "+15551234567" readable instead of "\u002B15551234567". Safe here: every
+    /// response is application/json, never embedded in HTML.
+    /// </summary>
+    public static CallLogJson Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new UtcSecondsConverter() },
+    });
+}

@@ -1,0 +1,29 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CallLog.Calls;
+
+/// <summary>
+/// Writes timestamps as the seed does, <c>2025-04-23T14:30:45Z</c>: UTC, whole seconds. Reads the same
+/// form or one with an offset (<c>+02:00</c>); fractions of a second are refused rather than dropped.
+/// </summary>
+internal sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TryParse(reader.GetString(), out var value) ? value : throw new JsonException("expected a timestamp like 2025-04-23T14:30:45Z");
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<byte> buffer = stackalloc byte[20];
+        value.UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+
+    public static bool TryParse(string? text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value)
+        && (text.EndsWith('Z') || text.Length == 25);
+}

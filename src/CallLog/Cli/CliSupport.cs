@@ -1,0 +1,55 @@
+using System.CommandLine;
+using CallLog.Storage;
+using CallLog.Workspaces;
+
+namespace CallLog.Cli;
+
+/// <summary>What every command shares: the store option, the workspace option, and how failures are reported.</summary>
+internal static class CliSupport
+{
+    public static readonly Option<string> Db = new("--db")
+    {
+        Description = "The store: a SQLite file path. Also read from CALLLOG_DB.",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CALLLOG_DB") is { Length: > 0 } db ? db : "calllog.db",
+    };
+
+    public static Option<string> WorkspaceOption() => new("--workspace")
+    {
+        Description = "The workspace; it exists once it is named.",
+        DefaultValueFactory = _ => WorkspaceStore.Default,
+    };
+
+    /// <summary>Opens the store named by --db and brings its schema up to date; prints why not and returns null otherwise.</summary>
+    public static Database? OpenDatabase(ParseResult parse)
+    {
+        if (!Database.TryOpen(parse.GetValue(Db)!, out var database, out var error))
+        {
+            Fail(error);
+            return null;
+        }
+        if (database.Migrate() is { } migrationError)
+        {
+            Fail(migrationError);
+            return null;
+        }
+        return database;
+    }
+
+    public static string? Workspace(ParseResult parse, Option<string> option)
+    {
+        var name = parse.GetValue(option)!;
+        if (WorkspaceStore.Validate(name) is { } error)
+        {
+            Fail(error);
+            return null;
+        }
+        return name;
+    }
+
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return 1;
+    }
+}

@@ -1,0 +1,30 @@
+namespace CallLog.Errors;
+
+/// <summary>Klen's error body: <c>{"error": "&lt;code&gt;", "message": "..."}</c>.</summary>
+internal sealed record ApiError(string Error, string Message)
+{
+    public static ApiError Validation(string message) => new(ErrorCodes.ValidationError, message);
+}
+
+internal static class ErrorCodes
+{
+    public const string ValidationError = "validation_error";
+    public const string AuthenticationRequired = "authentication_required";
+    public const string InvalidKey = "invalid_key";
+    public const string PermissionDenied = "permission_denied";
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string ServerError = "server_error";
+
+    /// <summary>The code for a response that left the pipeline with a status and no body.</summary>
+    public static (string Code, string Message) ForStatus(int status, string method, string path) => status switch
+    {
+        400 => (ValidationError, "The request is malformed."),
+        401 => (AuthenticationRequired, "No API key was provided."),
+        403 => (PermissionDenied, "The API key doesn't have the required permission."),
+        404 => (NotFound, $"No resource at {method} {path}."),
+        405 => (MethodNotAllowed, $"{method} is not allowed on {path}."),
+        _ when status >= 500 => (ServerError, "An unexpected server error occurred."),
+        _ => ($"http_{status}", $"The request failed with status {status}."),
+    };
+}

@@ -1,0 +1,50 @@
+using CallLog.Authentication;
+using CallLog.Calls;
+using CallLog.Errors;
+using CallLog.Keys;
+using CallLog.Storage;
+
+namespace CallLog.Hosting;
+
+/// <summary>The HTTP service: a table of contents of what it adds and maps.</summary>
+internal static class WebApp
+{
+    public static WebApplication Build(Database database, string urls)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(urls);
+
+        // Logging: the framework's own request line prints raw query strings (api_key); ours redacts them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        // Store: one database object for the whole process.
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<KeyStore>();
+        builder.Services.AddSingleton<CallQueries>();
+
+        // JSON: source-generated, snake_case, the seed's timestamp form.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, CallLogJson.Wire);
+            o.SerializerOptions.Encoder = CallLogJson.Wire.Options.Encoder;
+            o.SerializerOptions.PropertyNamingPolicy = CallLogJson.Wire.Options.PropertyNamingPolicy;
+            o.SerializerOptions.Converters.Add(new UtcSecondsConverter());
+        });
+
+        // Security: API keys, one policy per permission.
+        builder.Services.AddApiKeyAuthentication(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseRequestLogging();
+        app.UseApiErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapCalls();
+        return app;
+    }
+}

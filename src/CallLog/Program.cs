@@ -1,0 +1,17 @@
+using System.CommandLine;
+using CallLog.Cli;
+
+// calllog: the CallLog HTTP service and the commands that manage its data. One program, one table of contents.
+Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+var root = new RootCommand("CallLog: call records for voice-AI agent platforms, served over a Klen-compatible HTTP API.")
+{
+    CliSupport.Db,
+    ServeCommand.Create(),    // serve [--urls URL] [--demo]
+    MigrateCommand.Create(),  // migrate
+    KeysCommand.Create(),     // keys create | list | revoke
+    ImportCommand.Create(),   // import FILE|-
+    ExportCommand.Create(),   // export
+    DemoCommand.Create(),     // demo [--calls N] [--seed S]
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CallLog.Tests.Infrastructure;
+
+/// <summary>A call as a client writes it: the tests' own copy of the wire shape, independent of the product's types.</summary>
+internal sealed record TestCall(
+    string Id,
+    string AgentId,
+    string? AgentName,
+    string Status,
+    string Type,
+    string PhoneNumber,
+    string StartedAt,
+    string? EndedAt,
+    int? DurationSeconds,
+    string? Summary,
+    string? RecordingUrl,
+    TestContact? Contact)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TestCall Completed(string id, string agentId = "assistant_12345", string startedAt = "2025-04-23T14:30:45Z") =>
+        new(id, agentId, "Sales Representative", "completed", "outbound", "+15551234567", startedAt,
+            "2025-04-23T14:35:12Z", 267, "Brief summary of the call content...",
+            $"https://storage.example.com/recordings/{id}.mp3", new TestContact(123, "John Doe", "john@example.com", "Acme Corp"));
+}
+
+internal sealed record TestContact(long Id, string? Name, string? Email, string? Company);

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixture<KnownCallsServer>
+{
+    private static readonly string[] SeedFields =
+        ["id", "agent_id", "agent_name", "status", "type", "phone_number", "started_at", "ended_at",
+         "duration_seconds", "summary", "recording_url", "contact"];
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
+    private static partial Regex SeedTimestamp();
+
+    private async Task<JsonElement> ListAsync(string query)
+    {
+        using var response = await server.Client.GetAsync($"/api/v1/calls{query}", server.AcmeReader);
+        return await response.JsonAsync(HttpStatusCode.OK);
+    }
+
+    private static string[] Ids(JsonElement page) => [.. page.GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetString()!)];
+
+    [Fact]
+    public async Task DefaultRequestReturnsTheSeedEnvelopeWithTenNewestCalls()
+    {
+        var page = await ListAsync("");
+
+        Assert.Equal(KnownCalls.Count, page.GetProperty("count").GetInt64());
+        Assert.Equal(1, page.GetProperty("page").GetInt32());
+        Assert.Equal(10, page.GetProperty("limit").GetInt32());
+        Assert.Equal(7, page.GetProperty("pages").GetInt64()); // ceil(61 / 10)
+        Assert.Equal(KnownCalls.Ordered().Take(10).Select(c => c.Id), Ids(page));
+        Assert.Equal(["count", "page", "limit", "pages", "calls"], page.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task EveryCallCarriesEverySeedFieldWithNullsAndSeedTimestamps()
+    {
+        var page = await ListAsync("?limit=100");
+
+        foreach (var call in page.GetProperty("calls").EnumerateArray())
+        {
+            Assert.Equal(SeedFields, call.EnumerateObject().Select(p => p.Name));
+            var expected = KnownCalls.All.Single(c => c.Id == call.GetProperty("id").GetString());
+            Assert.Equal(expected.AgentId, call.GetProperty("agent_id").GetString());
+            Assert.Equal(expected.AgentName, call.GetProperty("agent_name").GetString());
+            Assert.Equal(expected.Status, call.GetProperty("status").GetString());
+            Assert.Equal(expected.Type, call.GetProperty("type").GetString());
+            Assert.Equal(expected.PhoneNumber, call.GetProperty("phone_number").GetString());
+            Assert.Matches(SeedTimestamp(), call.GetProperty("started_at").GetString());
+            Assert.Equal(expected.StartedAt, call.GetProperty("started_at").GetString());
+            Assert.Equal(expected.EndedAt, call.GetProperty("ended_at").GetString());
+            Assert.Equal(expected.Summary, call.GetProperty("summary").GetString());
+            Assert.Equal(expected.RecordingUrl, call.GetProperty("recording_url").GetString());
+            if (expected.DurationSeconds is { } duration)
+            {
+                Assert.Equal(duration, call.GetProperty("duration_seconds").GetInt32());
+            }
+            else
+            {
+                Assert.Equal(JsonValueKind.Null, call.GetProperty("duration_seconds").ValueKind);
+            }
+            var contact = call.GetProperty("contact");
+            if (expected.Contact is null)
+            {
+                Assert.Equal(JsonValueKind.Null, contact.ValueKind);
+            }
+            else
+            {
+                Assert.Equal(["id", "name", "email", "company"], contact.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(expected.Contact.Id, contact.GetProperty("id").GetInt64());
+                Assert.Equal(expected.Contact.Name, contact.GetProperty("name").GetString());
+                Assert.Equal(expected.Contact.Company, contact.GetProperty("company").GetString());
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(10)]
+    [InlineData(100)]
+    public async Task WalkingEveryPageYieldsEveryCallOnceInOrder(int limit)
+    {
+        var seen = new List<string>();
+        var first = await ListAsync($"?limit={limit}");
+        var pages = first.GetProperty("pages").GetInt64();
+        Assert.Equal((KnownCalls.Count + limit - 1) / limit, pages);
+        for (var page = 1; page <= pages; page++)
+        {
+            var body = await ListAsync($"?limit={limit}&page={page}");
+            Assert.Equal(page, body.GetProperty("page").GetInt32());
+            Assert.Equal(KnownCalls.Count, body.GetProperty("count").GetInt64());
+            seen.AddRange(Ids(body));
+        }
+        Assert.Equal(KnownCalls.Ordered().Select(c => c.Id), seen);
+    }
+
+    [Fact]
+    public async Task APagePastTheEndIsEmptyNotAnError()
+    {
+        var page = await ListAsync("?page=8");
+
+        Assert.Empty(page.GetProperty("calls").EnumerateArray());
+        Assert.Equal(KnownCalls.Count, page.GetProperty("count").GetInt64());
+        Assert.Equal(8, page.GetProperty("page").GetInt32());
+        Assert.Equal(7, page.GetProperty("pages").GetInt64());
+
+        var far = await ListAsync("?page=2147483647&limit=100");
+        Assert.Empty(far.GetProperty("calls").EnumerateArray());
+    }
+
+    public static TheoryData<string, string?, string?, string?> Filters()
+    {
+        var data = new TheoryData<string, string?, string?, string?>();
+        string?[] agents = [null, "assistant_777", "sales_bot"];
+        string?[] statuses = [null, "completed", "failed", "in-progress"];
+        string?[] types = [null, "inbound", "outbound"];
+        foreach (var agent in agents)
+        {
+            foreach (var status in statuses)
+            {
+                foreach (var type in types)
+                {
+                    var query = string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }
+                        .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
+                    data.Add("?limit=100&" + query, agent, status, type);
+                }
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public async Task EveryFilterCombinationCountsAndListsExactlyTheMatchingCalls(string query, string? agent, string? status, string? type)
+    {
+        var expected = KnownCalls.Ordered(c =>
+            (agent is null || c.AgentId == agent) && (status is null || c.Status == status) && (type is null || c.Type == type));
+
+        var page = await ListAsync(query);
+
+        Assert.Equal(expected.Count, page.GetProperty("count").GetInt64());
+        Assert.Equal(expected.Select(c => c.Id), Ids(page));
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("assistant_12345")]
+    public async Task AgentIdFindsAnAssistantByItsNumberOrItsFullId(string agentId)
+    {
+        var expected = KnownCalls.Ordered(c => c.AgentId == "assistant_12345");
+
+        var page = await ListAsync($"?agent_id={agentId}&limit=100");
+
+        Assert.Equal(expected.Count, page.GetProperty("count").GetInt64());
+        Assert.Equal(expected.Select(c => c.Id), Ids(page));
+    }
+
+    [Fact]
+    public async Task TheSeedExampleRequestWorksAsWritten()
+    {
+        var expected = KnownCalls.Ordered(c => c.AgentId == "assistant_12345" && c.Type == "outbound");
+
+        var page = await ListAsync("?agent_id=12345&type=outbound&page=1&limit=25");
+
+        Assert.Equal(expected.Count, page.GetProperty("count").GetInt64());
+        Assert.Equal(25, page.GetProperty("limit").GetInt32());
+        Assert.Equal(expected.Select(c => c.Id).Take(25), Ids(page));
+    }
+
+    [Fact]
+    public async Task AnUnknownAgentMatchesNothing()
+    {
+        var page = await ListAsync("?agent_id=nobody");
+
+        Assert.Equal(0, page.GetProperty("count").GetInt64());
+        Assert.Equal(0, page.GetProperty("pages").GetInt64());
+        Assert.Empty(page.GetProperty("calls").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AKeySeesOnlyItsOwnWorkspace()
+    {
+        using var response = await server.Client.GetAsync("/api/v1/calls?limit=100", server.GlobexReader);
+        var page = await response.JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(2, page.GetProperty("count").GetInt64());
+        Assert.Equal(["globex_call_1", "call_000"], Ids(page));
+        // call_000 exists in both workspaces under the same id: each sees its own.
+        Assert.Equal("completed", page.GetProperty("calls")[1].GetProperty("status").GetString());
+        Assert.Equal("John Doe", page.GetProperty("calls")[1].GetProperty("contact").GetProperty("name").GetString());
+    }
+}
