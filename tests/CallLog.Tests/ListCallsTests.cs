@@ -115,7 +115,7 @@ public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixt
     public static TheoryData<string, string?, string?, string?> Filters()
     {
         var data = new TheoryData<string, string?, string?, string?>();
-        string?[] agents = [null, "assistant_777", "sales_bot"];
+        string?[] agents = [null, "assistant_12345", "assistant_777", "sales_bot"];
         string?[] statuses = [null, "completed", "failed", "in-progress"];
         string?[] types = [null, "inbound", "outbound"];
         foreach (var agent in agents)

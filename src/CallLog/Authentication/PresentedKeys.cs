@@ -20,7 +20,7 @@ internal readonly record struct PresentedKey(string? Key, string? ErrorCode, str
                 // Name the scheme, never the credentials that follow it.
                 return Fail(Errors.ErrorCodes.AuthenticationRequired, $"The Authorization scheme '{Truncate(scheme)}' is not supported; send 'Authorization: Bearer <key>'.");
             }
-            if (!Add(ref found, header[(space + 1)..].Trim()))
+            if (!Add(ref found, space < 0 ? "" : header[(space + 1)..].Trim()))
             {
                 return Ambiguous();
             }

@@ -22,7 +22,9 @@ internal sealed class KeyStore(Database database)
             """,
             new
             {
-                id, workspaceId, name,
+                id,
+                workspaceId,
+                name,
                 prefix = ApiKeySecret.DisplayPrefix(secret),
                 hash = ApiKeySecret.Hash(secret),
                 permissions = string.Join(',', permissions),

@@ -31,15 +31,16 @@ public class CallLogServer : IAsyncLifetime
 
     protected virtual IDictionary<string, string> Environment => new Dictionary<string, string>();
 
+    protected virtual IEnumerable<string> ServeOptions => [];
+
     /// <summary>Data and keys the tests of one class share, written before the server starts.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
     {
-        await Store.SucceedAsync("migrate");
         await SeedAsync();
         var port = FreePort();
-        var info = CallLogProcess.StartInfo(["serve", "--db", Store.DbPath, "--urls", $"http://127.0.0.1:{port}"], Environment);
+        var info = CallLogProcess.StartInfo(["serve", "--db", Store.DbPath, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -16,15 +16,16 @@ internal static class KnownCalls
 
     private static TestCall Make(int i)
     {
-        var status = Statuses[i % 3 == 0 ? 2 : i % 4 == 0 ? 1 : 0];
+        // Agent, status and direction vary independently, so every filter combination has calls.
+        var status = Statuses[i % 4 == 0 ? 2 : i % 5 == 0 ? 1 : 0];
         // Two calls start in each minute: the order must fall back to the id.
         var started = Start.AddMinutes(i / 2);
         var ended = status == "in-progress" ? (DateTimeOffset?)null : started.AddSeconds(30 + i);
         var contact = i % 5 == 0 ? null : i % 7 == 0 ? new TestContact(1000 + i, null, null, null) : new TestContact(1000 + i, $"Person {i}", $"p{i}@example.com", "Acme Corp");
         return new TestCall(
             Id: $"call_{(i * 37) % 101:D3}",
-            AgentId: Agents[i % 3 == 0 ? (i / 3) % 3 : i % 3],
-            AgentName: (i % 3 == 0 ? (i / 3) % 3 : i % 3) switch { 0 => "Sales Representative", 1 => "Support", _ => null },
+            AgentId: Agents[i % 3],
+            AgentName: (i % 3) switch { 0 => "Sales Representative", 1 => "Support", _ => null },
             Status: status,
             Type: i % 2 == 0 ? "outbound" : "inbound",
             PhoneNumber: $"+1555{i:D7}",

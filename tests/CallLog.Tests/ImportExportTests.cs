@@ -1,0 +1,185 @@
+using System.Text.Json;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+public sealed class ImportExportTests : IDisposable
+{
+    private readonly TestStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    private async Task<string> ExportAsync(params string[] args) => (await _store.SucceedAsync(["export", .. args])).Stdout;
+
+    private async Task<string> WriteFileAsync(IEnumerable<string> lines)
+    {
+        var path = _store.PathFor($"{Guid.NewGuid():N}.ndjson");
+        await File.WriteAllLinesAsync(path, lines, TestContext.Current.CancellationToken);
+        return path;
+    }
+
+    [Fact]
+    public async Task ExportThenImportReproducesTheDataByteForByte()
+    {
+        await _store.SucceedAsync("demo", "--calls", "700", "--seed", "5");
+        var exported = await ExportAsync();
+        Assert.Equal(700, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        using var other = new TestStore();
+        var file = other.PathFor("export.ndjson");
+        await File.WriteAllTextAsync(file, exported, TestContext.Current.CancellationToken);
+        Assert.Equal(0, (await other.RunAsync("import", file)).ExitCode);
+        var reexported = (await other.RunAsync("export")).Stdout;
+
+        Assert.Equal(exported, reexported);
+    }
+
+    [Fact]
+    public async Task ExportWritesTheApiShapeNewestFirst()
+    {
+        await _store.ImportAsync(KnownCalls.All);
+
+        var lines = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(KnownCalls.Ordered().Select(c => c.Id), lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()));
+        Assert.Equal(KnownCalls.Ordered()[0].ToJson(), lines[0]);
+    }
+
+    [Fact]
+    public async Task ExportFiltersLikeTheApi()
+    {
+        await _store.ImportAsync(KnownCalls.All);
+
+        var lines = (await ExportAsync("--status", "completed", "--type", "outbound", "--agent-id", "12345")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var expected = KnownCalls.Ordered(c => c.Status == "completed" && c.Type == "outbound" && c.AgentId == "assistant_12345");
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Select(c => c.ToJson()), lines);
+        Assert.NotEqual(0, (await _store.RunAsync("export", "--status", "done")).ExitCode);
+    }
+
+    [Fact]
+    public async Task ImportUpsertsByIdWithinTheWorkspace()
+    {
+        await _store.ImportAsync([TestCall.Completed("call_1"), TestCall.Completed("call_2")]);
+        var renamed = TestCall.Completed("call_1") with { Summary = "Updated.", AgentName = "Renamed Agent", Contact = new TestContact(123, "Jane Doe", null, null) };
+        await _store.ImportAsync([renamed]);
+        await _store.ImportAsync([TestCall.Completed("call_1")], "other");
+
+        var lines = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(2, lines.Length);
+        var call1 = lines.Select(l => JsonDocument.Parse(l).RootElement).Single(c => c.GetProperty("id").GetString() == "call_1");
+        Assert.Equal("Updated.", call1.GetProperty("summary").GetString());
+        Assert.Equal("Renamed Agent", call1.GetProperty("agent_name").GetString());
+        Assert.Equal("Jane Doe", call1.GetProperty("contact").GetProperty("name").GetString());
+        // The agent and contact are shared: call_2 shows the new names too.
+        var call2 = lines.Select(l => JsonDocument.Parse(l).RootElement).Single(c => c.GetProperty("id").GetString() == "call_2");
+        Assert.Equal("Renamed Agent", call2.GetProperty("agent_name").GetString());
+        Assert.Equal("Jane Doe", call2.GetProperty("contact").GetProperty("name").GetString());
+        Assert.Single((await ExportAsync("--workspace", "other")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task ImportReadsStandardInputAndSkipsBlankLines()
+    {
+        var input = $"{TestCall.Completed("call_a").ToJson()}\n\n{TestCall.Completed("call_b").ToJson()}\n";
+
+        var result = await _store.RunWithInputAsync(input, "import", "-");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Imported 2 calls", result.Stdout, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> BadLines() => new()
+    {
+        { "{\"id\": \"call_x\", ", "not valid JSON" },
+        { "[1, 2]", "expected a JSON object" },
+        { Without("status"), "'status' is missing" },
+        { Without("id"), "'id' is missing" },
+        { Without("started_at"), "'started_at' is missing" },
+        { Replace("\"status\":\"completed\"", "\"status\":\"done\""), "'status'" },
+        { Replace("\"status\":\"completed\"", "\"status\":null"), "'status' must not be null" },
+        { Replace("\"type\":\"outbound\"", "\"type\":\"sideways\""), "'type'" },
+        { Replace("\"type\":\"outbound\"", "\"type\":1"), "'type' must be a string" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"yesterday\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45.5Z\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-02-30T14:30:45Z\""), "'started_at'" },
+        { Replace("\"ended_at\":\"2025-04-23T14:35:12Z\"", "\"ended_at\":\"2025-04-23T14:00:00Z\""), "'ended_at' must not be before" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":\"267\""), "'duration_seconds'" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":-1"), "'duration_seconds'" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":2.5"), "'duration_seconds'" },
+        { Replace("\"phone_number\":\"+15551234567\"", "\"phone_number\":\"555-1234\""), "'phone_number'" },
+        { Replace("\"recording_url\":\"https://storage.example.com/recordings/call_bad.mp3\"", "\"recording_url\":\"not a url\""), "'recording_url'" },
+        { Replace("\"contact\":{\"id\":123", "\"contact\":{\"id\":\"123\""), "'contact.id'" },
+        { Replace("\"name\":\"John Doe\"", "\"name\":42"), "'contact.name'" },
+        { Replace("\"contact\":{\"id\":123,", "\"contact\":{\"id\":123,\"phone\":\"+1\","), "'contact.phone'" },
+        { Replace("\"summary\"", "\"sumary\""), "'sumary'" },
+        { Replace("\"id\":\"call_bad\"", "\"id\":\"call_bad\",\"id\":\"call_other\""), "'id' appears more than once" },
+        { Replace("\"status\":\"completed\"", "\"status\":\"in-progress\""), "'ended_at' must be null" },
+        { Replace("\"agent_id\":\"assistant_12345\"", "\"agent_id\":\"\""), "'agent_id'" },
+    };
+
+    private static readonly string Good = TestCall.Completed("call_bad").ToJson();
+
+    private static string Without(string field)
+    {
+        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Good)!;
+        json.Remove(field);
+        return JsonSerializer.Serialize(json);
+    }
+
+    private static string Replace(string from, string to)
+    {
+        Assert.Contains(from, Good, StringComparison.Ordinal);
+        return Good.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadLines))]
+    public async Task ABadLineAbortsTheWholeImportAndNamesTheLineAndField(string badLine, string expected)
+    {
+        await _store.ImportAsync([TestCall.Completed("call_existing") with { Summary = "Before." }]);
+        var before = await ExportAsync();
+        var lines = new List<string>
+        {
+            (TestCall.Completed("call_existing") with { Summary = "Changed by the failed import." }).ToJson(),
+            TestCall.Completed("call_new_1").ToJson(),
+            TestCall.Completed("call_new_2").ToJson(),
+            badLine,
+            TestCall.Completed("call_new_3").ToJson(),
+        };
+
+        var result = await _store.RunAsync("import", await WriteFileAsync(lines));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("line 4", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, await ExportAsync());
+    }
+
+    [Fact]
+    public async Task NullableFieldsMayBeNullOrLeftOut()
+    {
+        var minimal = """{"id":"call_min","agent_id":"a1","status":"in-progress","type":"inbound","phone_number":"+442071234567","started_at":"2025-04-23T14:30:45+02:00"}""";
+        var nulls = """{"id":"call_nulls","agent_id":"a1","agent_name":null,"status":"failed","type":"outbound","phone_number":"+15550000000","started_at":"2025-04-23T14:30:45Z","ended_at":null,"duration_seconds":null,"summary":null,"recording_url":null,"contact":{"id":9,"name":null,"email":null,"company":null}}""";
+
+        var result = await _store.RunAsync("import", await WriteFileAsync([minimal, nulls]));
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        var exported = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // The offset is converted to UTC, and every field is written, nulls included.
+        Assert.Equal("""{"id":"call_min","agent_id":"a1","agent_name":null,"status":"in-progress","type":"inbound","phone_number":"+442071234567","started_at":"2025-04-23T12:30:45Z","ended_at":null,"duration_seconds":null,"summary":null,"recording_url":null,"contact":null}""", exported[1]);
+        Assert.Equal(nulls, exported[0]);
+    }
+
+    [Fact]
+    public async Task AMissingFileIsAnError()
+    {
+        var result = await _store.RunAsync("import", _store.PathFor("nope.ndjson"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("nope.ndjson", result.Stderr, StringComparison.Ordinal);
+    }
+}

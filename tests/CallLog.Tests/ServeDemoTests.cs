@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+/// <summary>The README's first command: serve --demo on a database that does not exist yet.</summary>
+public sealed class DemoServer : CallLogServer
+{
+    protected override IEnumerable<string> ServeOptions => ["--demo"];
+}
+
+public sealed partial class ServeDemoTests(DemoServer server) : IClassFixture<DemoServer>
+{
+    [GeneratedRegex(@"klen_[0-9A-Za-z]{32,}")]
+    private static partial Regex Key();
+
+    [Fact]
+    public async Task ServeDemoFillsAFreshDatabaseAndPrintsAReadKeyThatWorksWithTheSeedRequest()
+    {
+        var key = Key().Match(server.Log).Value;
+        Assert.False(string.IsNullOrEmpty(key), server.Log);
+
+        using var response = await server.Client.GetAsync("/api/v1/calls?agent_id=12345&type=outbound&page=1&limit=25", key);
+
+        var page = await response.JsonAsync(HttpStatusCode.OK);
+        Assert.True(page.GetProperty("count").GetInt64() > 25);
+        Assert.Equal(25, page.GetProperty("calls").GetArrayLength());
+        Assert.All(page.GetProperty("calls").EnumerateArray(), c =>
+        {
+            Assert.Equal("assistant_12345", c.GetProperty("agent_id").GetString());
+            Assert.Equal("outbound", c.GetProperty("type").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task TheDemoKeyCanOnlyRead()
+    {
+        var key = Key().Match(server.Log).Value;
+        var keys = await server.Store.SucceedAsync("keys", "list", "--json");
+
+        Assert.Contains("\"permissions\":[\"can_read_calls\"]", keys.Stdout, StringComparison.Ordinal);
+        Assert.Contains(key[..12], keys.Stdout, StringComparison.Ordinal);
+    }
+}

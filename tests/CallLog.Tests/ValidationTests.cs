@@ -1,0 +1,94 @@
+using System.Net;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+public sealed class ValidationTests(KnownCallsServer server) : IClassFixture<KnownCallsServer>
+{
+    [Theory]
+    [InlineData("?status=done", "status")]
+    [InlineData("?status=Completed", "status")]
+    [InlineData("?status=", "status")]
+    [InlineData("?type=both", "type")]
+    [InlineData("?type=", "type")]
+    [InlineData("?page=0", "page")]
+    [InlineData("?page=-1", "page")]
+    [InlineData("?page=abc", "page")]
+    [InlineData("?page=1.0", "page")]
+    [InlineData("?page=+2", "page")]
+    [InlineData("?page=", "page")]
+    [InlineData("?page=99999999999999999999", "page")]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=101", "limit")]
+    [InlineData("?limit=ten", "limit")]
+    [InlineData("?agent_id=", "agent_id")]
+    [InlineData("?sort=started_at", "sort")]
+    [InlineData("?Agent=1", "Agent")]
+    [InlineData("?status=completed&status=failed", "status")]
+    [InlineData("?page=1&page=1", "page")]
+    [InlineData("?agent_id=a&agent_id=b", "agent_id")]
+    public async Task InvalidQueriesGetValidationErrorsNamingTheParameter(string query, string parameter)
+    {
+        using var response = await server.Client.GetAsync($"/api/v1/calls{query}", server.AcmeReader);
+
+        var message = await response.ErrorAsync(HttpStatusCode.BadRequest, "validation_error");
+        Assert.Contains(parameter, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LimitAndStatusMessagesSayWhatIsAllowed()
+    {
+        using var limit = await server.Client.GetAsync("/api/v1/calls?limit=500", server.AcmeReader);
+        Assert.Contains("1 to 100", await limit.ErrorAsync(HttpStatusCode.BadRequest, "validation_error"), StringComparison.Ordinal);
+
+        using var status = await server.Client.GetAsync("/api/v1/calls?status=ok", server.AcmeReader);
+        Assert.Contains("completed, failed, in-progress", await status.ErrorAsync(HttpStatusCode.BadRequest, "validation_error"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/calls?page=%00")]
+    [InlineData("/api/v1/calls?agent_id=%27%3B%20DROP%20TABLE%20calls%3B--")]
+    [InlineData("/api/v1/calls?agent_id=%E2%9C%93%F0%9F%93%9E")]
+    [InlineData("/api/v1/calls?status=%FF%FE")]
+    [InlineData("/api/v1/calls?limit=100&page=2147483647")]
+    [InlineData("/api/v1/calls?=&&&=")]
+    [InlineData("/api/v1/calls?%00=1")]
+    [InlineData("/api/v1/calls/../calls")]
+    [InlineData("/api/v1/calls/")]
+    [InlineData("/api/v1/calls/extra/segments")]
+    [InlineData("/API/V1/CALLS")]
+    public async Task NoInputProducesAServerError(string url)
+    {
+        using var response = await server.Client.GetAsync(url, server.AcmeReader);
+
+        Assert.True((int)response.StatusCode < 500, $"{url} gave {(int)response.StatusCode}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AVeryLongAgentIdIsAnsweredNotCrashedOn()
+    {
+        using var response = await server.Client.GetAsync($"/api/v1/calls?agent_id={new string('x', 4000)}", server.AcmeReader);
+
+        var page = await response.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, page.GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task UnknownRoutesGetNotFoundInKlensErrorShape()
+    {
+        using var response = await server.Client.GetAsync("/api/v1/nothing-here", server.AcmeReader);
+
+        await response.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task AWrongMethodGetsAJsonErrorToo()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "/api/v1/calls");
+        request.Headers.Add("X-API-Key", server.AcmeReader);
+        using var response = await server.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        await response.ErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+}
