@@ -3,7 +3,7 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed class AuthenticationTests(KnownCallsServer server) : IClassFixture<KnownCallsServer>
+public abstract class AuthenticationTests<TStore>(KnownCallsServer<TStore> server) where TStore : TestStore, new()
 {
     private async Task<HttpResponseMessage> SendAsync(string url, params (string Name, string Value)[] headers)
     {
@@ -106,3 +106,7 @@ public sealed class AuthenticationTests(KnownCallsServer server) : IClassFixture
         await AssertUnauthorizedAsync(response, "authentication_required");
     }
 }
+
+public sealed class AuthenticationTestsOnSqlite(KnownCallsServer<SqliteStore> server) : AuthenticationTests<SqliteStore>(server), IClassFixture<KnownCallsServer<SqliteStore>>;
+
+public sealed class AuthenticationTestsOnPostgres(KnownCallsServer<PostgresStore> server) : AuthenticationTests<PostgresStore>(server), IClassFixture<KnownCallsServer<PostgresStore>>;

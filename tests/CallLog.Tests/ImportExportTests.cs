@@ -3,11 +3,25 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed class ImportExportTests : IDisposable
+public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : TestStore, new()
 {
-    private readonly TestStore _store = new();
+    private readonly TStore _store = new();
 
-    public void Dispose() => _store.Dispose();
+    public async ValueTask InitializeAsync() => await _store.InitializeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Another empty store of the same kind.</summary>
+    private static async Task<TStore> NewStoreAsync()
+    {
+        var store = new TStore();
+        await store.InitializeAsync();
+        return store;
+    }
 
     private async Task<string> ExportAsync(params string[] args) => (await _store.SucceedAsync(["export", .. args])).Stdout;
 
@@ -25,7 +39,7 @@ public sealed class ImportExportTests : IDisposable
         var exported = await ExportAsync();
         Assert.Equal(700, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
-        using var other = new TestStore();
+        await using var other = await NewStoreAsync();
         var file = other.PathFor("export.ndjson");
         await File.WriteAllTextAsync(file, exported, TestContext.Current.CancellationToken);
         Assert.Equal(0, (await other.RunAsync("import", file)).ExitCode);
@@ -91,53 +105,8 @@ public sealed class ImportExportTests : IDisposable
         Assert.Contains("Imported 2 calls", result.Stdout, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string, string> BadLines() => new()
-    {
-        { "{\"id\": \"call_x\", ", "not valid JSON" },
-        { "[1, 2]", "expected a JSON object" },
-        { Without("status"), "'status' is missing" },
-        { Without("id"), "'id' is missing" },
-        { Without("started_at"), "'started_at' is missing" },
-        { Replace("\"status\":\"completed\"", "\"status\":\"done\""), "'status'" },
-        { Replace("\"status\":\"completed\"", "\"status\":null"), "'status' must not be null" },
-        { Replace("\"type\":\"outbound\"", "\"type\":\"sideways\""), "'type'" },
-        { Replace("\"type\":\"outbound\"", "\"type\":1"), "'type' must be a string" },
-        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"yesterday\""), "'started_at'" },
-        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45\""), "'started_at'" },
-        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45.5Z\""), "'started_at'" },
-        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-02-30T14:30:45Z\""), "'started_at'" },
-        { Replace("\"ended_at\":\"2025-04-23T14:35:12Z\"", "\"ended_at\":\"2025-04-23T14:00:00Z\""), "'ended_at' must not be before" },
-        { Replace("\"duration_seconds\":267", "\"duration_seconds\":\"267\""), "'duration_seconds'" },
-        { Replace("\"duration_seconds\":267", "\"duration_seconds\":-1"), "'duration_seconds'" },
-        { Replace("\"duration_seconds\":267", "\"duration_seconds\":2.5"), "'duration_seconds'" },
-        { Replace("\"phone_number\":\"+15551234567\"", "\"phone_number\":\"555-1234\""), "'phone_number'" },
-        { Replace("\"recording_url\":\"https://storage.example.com/recordings/call_bad.mp3\"", "\"recording_url\":\"not a url\""), "'recording_url'" },
-        { Replace("\"contact\":{\"id\":123", "\"contact\":{\"id\":\"123\""), "'contact.id'" },
-        { Replace("\"name\":\"John Doe\"", "\"name\":42"), "'contact.name'" },
-        { Replace("\"contact\":{\"id\":123,", "\"contact\":{\"id\":123,\"phone\":\"+1\","), "'contact.phone'" },
-        { Replace("\"summary\"", "\"sumary\""), "'sumary'" },
-        { Replace("\"id\":\"call_bad\"", "\"id\":\"call_bad\",\"id\":\"call_other\""), "'id' appears more than once" },
-        { Replace("\"status\":\"completed\"", "\"status\":\"in-progress\""), "'ended_at' must be null" },
-        { Replace("\"agent_id\":\"assistant_12345\"", "\"agent_id\":\"\""), "'agent_id'" },
-    };
-
-    private static readonly string Good = TestCall.Completed("call_bad").ToJson();
-
-    private static string Without(string field)
-    {
-        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Good)!;
-        json.Remove(field);
-        return JsonSerializer.Serialize(json);
-    }
-
-    private static string Replace(string from, string to)
-    {
-        Assert.Contains(from, Good, StringComparison.Ordinal);
-        return Good.Replace(from, to, StringComparison.Ordinal);
-    }
-
     [Theory]
-    [MemberData(nameof(BadLines))]
+    [MemberData(nameof(BadImportLines.All), MemberType = typeof(BadImportLines))]
     public async Task ABadLineAbortsTheWholeImportAndNamesTheLineAndField(string badLine, string expected)
     {
         await _store.ImportAsync([TestCall.Completed("call_existing") with { Summary = "Before." }]);
@@ -181,5 +150,58 @@ public sealed class ImportExportTests : IDisposable
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("nope.ndjson", result.Stderr, StringComparison.Ordinal);
+    }
+}
+
+public sealed class ImportExportTestsOnSqlite : ImportExportTests<SqliteStore>;
+
+public sealed class ImportExportTestsOnPostgres : ImportExportTests<PostgresStore>;
+
+/// <summary>One bad line per way a line can be wrong, each with the words its error must contain.</summary>
+public static class BadImportLines
+{
+    public static TheoryData<string, string> All() => new()
+    {
+        { "{\"id\": \"call_x\", ", "not valid JSON" },
+        { "[1, 2]", "expected a JSON object" },
+        { Without("status"), "'status' is missing" },
+        { Without("id"), "'id' is missing" },
+        { Without("started_at"), "'started_at' is missing" },
+        { Replace("\"status\":\"completed\"", "\"status\":\"done\""), "'status'" },
+        { Replace("\"status\":\"completed\"", "\"status\":null"), "'status' must not be null" },
+        { Replace("\"type\":\"outbound\"", "\"type\":\"sideways\""), "'type'" },
+        { Replace("\"type\":\"outbound\"", "\"type\":1"), "'type' must be a string" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"yesterday\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-04-23T14:30:45.5Z\""), "'started_at'" },
+        { Replace("\"started_at\":\"2025-04-23T14:30:45Z\"", "\"started_at\":\"2025-02-30T14:30:45Z\""), "'started_at'" },
+        { Replace("\"ended_at\":\"2025-04-23T14:35:12Z\"", "\"ended_at\":\"2025-04-23T14:00:00Z\""), "'ended_at' must not be before" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":\"267\""), "'duration_seconds'" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":-1"), "'duration_seconds'" },
+        { Replace("\"duration_seconds\":267", "\"duration_seconds\":2.5"), "'duration_seconds'" },
+        { Replace("\"phone_number\":\"+15551234567\"", "\"phone_number\":\"555-1234\""), "'phone_number'" },
+        { Replace("\"recording_url\":\"https://storage.example.com/recordings/call_bad.mp3\"", "\"recording_url\":\"not a url\""), "'recording_url'" },
+        { Replace("\"contact\":{\"id\":123", "\"contact\":{\"id\":\"123\""), "'contact.id'" },
+        { Replace("\"name\":\"John Doe\"", "\"name\":42"), "'contact.name'" },
+        { Replace("\"contact\":{\"id\":123,", "\"contact\":{\"id\":123,\"phone\":\"+1\","), "'contact.phone'" },
+        { Replace("\"summary\"", "\"sumary\""), "'sumary'" },
+        { Replace("\"id\":\"call_bad\"", "\"id\":\"call_bad\",\"id\":\"call_other\""), "'id' appears more than once" },
+        { Replace("\"status\":\"completed\"", "\"status\":\"in-progress\""), "'ended_at' must be null" },
+        { Replace("\"agent_id\":\"assistant_12345\"", "\"agent_id\":\"\""), "'agent_id'" },
+    };
+
+    private static readonly string Good = TestCall.Completed("call_bad").ToJson();
+
+    private static string Without(string field)
+    {
+        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Good)!;
+        json.Remove(field);
+        return JsonSerializer.Serialize(json);
+    }
+
+    private static string Replace(string from, string to)
+    {
+        Assert.Contains(from, Good, StringComparison.Ordinal);
+        return Good.Replace(from, to, StringComparison.Ordinal);
     }
 }

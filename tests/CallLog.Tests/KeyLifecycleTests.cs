@@ -5,14 +5,14 @@ using CallLog.Tests.Infrastructure;
 namespace CallLog.Tests;
 
 /// <summary>A server that writes last-use times every second, so the tests need not wait ten.</summary>
-public sealed class FastFlushServer : CallLogServer
+public sealed class FastFlushServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["Keys__FlushInterval"] = "00:00:01" };
 
     protected override Task SeedAsync() => Store.ImportAsync([TestCall.Completed("call_1")]);
 }
 
-public sealed class KeyLifecycleTests(FastFlushServer server) : IClassFixture<FastFlushServer>
+public abstract class KeyLifecycleTests<TStore>(FastFlushServer<TStore> server) where TStore : TestStore, new()
 {
     [Fact]
     public async Task AKeyCreatedWhileTheServerRunsWorksAtOnce()
@@ -118,3 +118,7 @@ public sealed class KeyLifecycleTests(FastFlushServer server) : IClassFixture<Fa
         }
     }
 }
+
+public sealed class KeyLifecycleTestsOnSqlite(FastFlushServer<SqliteStore> server) : KeyLifecycleTests<SqliteStore>(server), IClassFixture<FastFlushServer<SqliteStore>>;
+
+public sealed class KeyLifecycleTestsOnPostgres(FastFlushServer<PostgresStore> server) : KeyLifecycleTests<PostgresStore>(server), IClassFixture<FastFlushServer<PostgresStore>>;

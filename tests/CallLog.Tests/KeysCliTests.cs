@@ -1,17 +1,27 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed partial class KeysCliTests : IDisposable
+public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestStore, new()
 {
-    private readonly TestStore _store = new();
+    private readonly TStore _store = new();
 
-    public void Dispose() => _store.Dispose();
+    public async ValueTask InitializeAsync() => await _store.InitializeAsync();
 
-    [GeneratedRegex("^klen_[0-9A-Za-z]{32,}$")]
-    private static partial Regex SecretShape();
+    public async ValueTask DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Another empty store of the same kind.</summary>
+    private static async Task<TStore> NewStoreAsync()
+    {
+        var store = new TStore();
+        await store.InitializeAsync();
+        return store;
+    }
 
     [Fact]
     public async Task CreateWithJsonPrintsTheKeyOnceWithItsFields()
@@ -25,7 +35,7 @@ public sealed partial class KeysCliTests : IDisposable
         Assert.Equal("billing sync", key.GetProperty("name").GetString());
         Assert.Equal("acme", key.GetProperty("workspace").GetString());
         Assert.Equal(["can_read_calls", "can_write_calls"], key.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
-        Assert.Matches(SecretShape(), key.GetProperty("key").GetString());
+        Assert.Matches(Patterns.SecretShape(), key.GetProperty("key").GetString());
         var expires = DateTimeOffset.Parse(key.GetProperty("expires_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires, DateTimeOffset.UtcNow.AddDays(90).AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(90).AddMinutes(5));
     }
@@ -111,3 +121,7 @@ public sealed partial class KeysCliTests : IDisposable
         Assert.Contains("--permissions", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
 }
+
+public sealed class KeysCliTestsOnSqlite : KeysCliTests<SqliteStore>;
+
+public sealed class KeysCliTestsOnPostgres : KeysCliTests<PostgresStore>;

@@ -1,18 +1,14 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixture<KnownCallsServer>
+public abstract class ListCallsTests<TStore>(KnownCallsServer<TStore> server) where TStore : TestStore, new()
 {
     private static readonly string[] SeedFields =
         ["id", "agent_id", "agent_name", "status", "type", "phone_number", "started_at", "ended_at",
          "duration_seconds", "summary", "recording_url", "contact"];
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")]
-    private static partial Regex SeedTimestamp();
 
     private async Task<JsonElement> ListAsync(string query)
     {
@@ -32,7 +28,7 @@ public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixt
         Assert.Equal(10, page.GetProperty("limit").GetInt32());
         Assert.Equal(7, page.GetProperty("pages").GetInt64()); // ceil(61 / 10)
         Assert.Equal(KnownCalls.Ordered().Take(10).Select(c => c.Id), Ids(page));
-        Assert.Equal(["count", "page", "limit", "pages", "calls"], page.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["count", "page", "limit", "pages", "calls", "next_cursor"], page.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -49,7 +45,7 @@ public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixt
             Assert.Equal(expected.Status, call.GetProperty("status").GetString());
             Assert.Equal(expected.Type, call.GetProperty("type").GetString());
             Assert.Equal(expected.PhoneNumber, call.GetProperty("phone_number").GetString());
-            Assert.Matches(SeedTimestamp(), call.GetProperty("started_at").GetString());
+            Assert.Matches(Patterns.SeedTimestamp(), call.GetProperty("started_at").GetString());
             Assert.Equal(expected.StartedAt, call.GetProperty("started_at").GetString());
             Assert.Equal(expected.EndedAt, call.GetProperty("ended_at").GetString());
             Assert.Equal(expected.Summary, call.GetProperty("summary").GetString());
@@ -112,29 +108,8 @@ public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixt
         Assert.Empty(far.GetProperty("calls").EnumerateArray());
     }
 
-    public static TheoryData<string, string?, string?, string?> Filters()
-    {
-        var data = new TheoryData<string, string?, string?, string?>();
-        string?[] agents = [null, "assistant_12345", "assistant_777", "sales_bot"];
-        string?[] statuses = [null, "completed", "failed", "in-progress"];
-        string?[] types = [null, "inbound", "outbound"];
-        foreach (var agent in agents)
-        {
-            foreach (var status in statuses)
-            {
-                foreach (var type in types)
-                {
-                    var query = string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }
-                        .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
-                    data.Add("?limit=100&" + query, agent, status, type);
-                }
-            }
-        }
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Filters))]
+    [MemberData(nameof(FilterCombinations.All), MemberType = typeof(FilterCombinations))]
     public async Task EveryFilterCombinationCountsAndListsExactlyTheMatchingCalls(string query, string? agent, string? status, string? type)
     {
         var expected = KnownCalls.Ordered(c =>
@@ -192,5 +167,34 @@ public sealed partial class ListCallsTests(KnownCallsServer server) : IClassFixt
         // call_000 exists in both workspaces under the same id: each sees its own.
         Assert.Equal("completed", page.GetProperty("calls")[1].GetProperty("status").GetString());
         Assert.Equal("John Doe", page.GetProperty("calls")[1].GetProperty("contact").GetProperty("name").GetString());
+    }
+}
+
+public sealed class ListCallsTestsOnSqlite(KnownCallsServer<SqliteStore> server) : ListCallsTests<SqliteStore>(server), IClassFixture<KnownCallsServer<SqliteStore>>;
+
+public sealed class ListCallsTestsOnPostgres(KnownCallsServer<PostgresStore> server) : ListCallsTests<PostgresStore>(server), IClassFixture<KnownCallsServer<PostgresStore>>;
+
+/// <summary>Every combination of the seed's three filters over the known calls, as a query and its parts.</summary>
+public static class FilterCombinations
+{
+    public static TheoryData<string, string?, string?, string?> All()
+    {
+        var data = new TheoryData<string, string?, string?, string?>();
+        string?[] agents = [null, "assistant_12345", "assistant_777", "sales_bot"];
+        string?[] statuses = [null, "completed", "failed", "in-progress"];
+        string?[] types = [null, "inbound", "outbound"];
+        foreach (var agent in agents)
+        {
+            foreach (var status in statuses)
+            {
+                foreach (var type in types)
+                {
+                    var query = string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }
+                        .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
+                    data.Add("?limit=100&" + query, agent, status, type);
+                }
+            }
+        }
+        return data;
     }
 }

@@ -1,24 +1,20 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
 /// <summary>The README's first command: serve --demo on a database that does not exist yet.</summary>
-public sealed class DemoServer : CallLogServer
+public sealed class DemoServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     protected override IEnumerable<string> ServeOptions => ["--demo"];
 }
 
-public sealed partial class ServeDemoTests(DemoServer server) : IClassFixture<DemoServer>
+public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TStore : TestStore, new()
 {
-    [GeneratedRegex(@"klen_[0-9A-Za-z]{32,}")]
-    private static partial Regex Key();
-
     [Fact]
     public async Task ServeDemoFillsAFreshDatabaseAndPrintsAReadKeyThatWorksWithTheSeedRequest()
     {
-        var key = Key().Match(server.Log).Value;
+        var key = Patterns.SecretInText().Match(server.Log).Value;
         Assert.False(string.IsNullOrEmpty(key), server.Log);
 
         using var response = await server.Client.GetAsync("/api/v1/calls?agent_id=12345&type=outbound&page=1&limit=25", key);
@@ -36,10 +32,14 @@ public sealed partial class ServeDemoTests(DemoServer server) : IClassFixture<De
     [Fact]
     public async Task TheDemoKeyCanOnlyRead()
     {
-        var key = Key().Match(server.Log).Value;
+        var key = Patterns.SecretInText().Match(server.Log).Value;
         var keys = await server.Store.SucceedAsync("keys", "list", "--json");
 
         Assert.Contains("\"permissions\":[\"can_read_calls\"]", keys.Stdout, StringComparison.Ordinal);
         Assert.Contains(key[..12], keys.Stdout, StringComparison.Ordinal);
     }
 }
+
+public sealed class ServeDemoTestsOnSqlite(DemoServer<SqliteStore> server) : ServeDemoTests<SqliteStore>(server), IClassFixture<DemoServer<SqliteStore>>;
+
+public sealed class ServeDemoTestsOnPostgres(DemoServer<PostgresStore> server) : ServeDemoTests<PostgresStore>(server), IClassFixture<DemoServer<PostgresStore>>;

@@ -3,7 +3,7 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed class ValidationTests(KnownCallsServer server) : IClassFixture<KnownCallsServer>
+public abstract class ValidationTests<TStore>(KnownCallsServer<TStore> server) where TStore : TestStore, new()
 {
     [Theory]
     [InlineData("?status=done", "status")]
@@ -92,3 +92,7 @@ public sealed class ValidationTests(KnownCallsServer server) : IClassFixture<Kno
         await response.ErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed");
     }
 }
+
+public sealed class ValidationTestsOnSqlite(KnownCallsServer<SqliteStore> server) : ValidationTests<SqliteStore>(server), IClassFixture<KnownCallsServer<SqliteStore>>;
+
+public sealed class ValidationTestsOnPostgres(KnownCallsServer<PostgresStore> server) : ValidationTests<PostgresStore>(server), IClassFixture<KnownCallsServer<PostgresStore>>;

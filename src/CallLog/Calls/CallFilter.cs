@@ -4,36 +4,61 @@ using Dapper;
 namespace CallLog.Calls;
 
 /// <summary>
-/// The WHERE clause shared by the list, its count and export. Filters compose one <c>if</c> at a time,
-/// always as parameters. <c>AgentIds</c> are the agents that exist among the ones the caller may have meant.
+/// The filters of a list, count or export, as SQL with parameters. <c>AgentIds</c> are the agents that
+/// exist among the ones the caller may have meant (at most two: "12345" and "assistant_12345").
 /// </summary>
 internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, CallStatus? Status, CallType? Type)
 {
-    public string Where(DynamicParameters parameters)
+    public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
+    public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
+
+    /// <summary>
+    /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with
+    /// <paramref name="prefix"/> so several clauses can share one command. Filters compose one <c>if</c> at a time.
+    /// </summary>
+    public string Where(DynamicParameters parameters, string alias, string prefix = "")
     {
-        var sql = new StringBuilder("c.workspace_id = @workspaceId");
-        parameters.Add("workspaceId", WorkspaceId);
-        if (AgentIds is { Count: 1 })
+        var sql = new StringBuilder($"{alias}.workspace_id = @{prefix}workspaceId");
+        parameters.Add($"{prefix}workspaceId", WorkspaceId);
+        if (AgentIds is not null)
         {
-            // One agent (the usual case) keeps the index order, so no sort is needed.
-            sql.Append(" AND c.agent_id = @agentId");
-            parameters.Add("agentId", AgentIds[0]);
-        }
-        else if (AgentIds is not null)
-        {
-            sql.Append(" AND c.agent_id IN @agentIds");
-            parameters.Add("agentIds", AgentIds);
+            var names = AgentIds.Select((id, i) => { parameters.Add($"{prefix}agent{i}", id); return $"@{prefix}agent{i}"; });
+            sql.Append($" AND {alias}.agent_id IN ({string.Join(", ", names)})");
         }
         if (Status is { } status)
         {
-            sql.Append(" AND c.status = @status");
-            parameters.Add("status", (int)status);
+            sql.Append($" AND {alias}.status = @{prefix}status");
+            parameters.Add($"{prefix}status", (int)status);
         }
         if (Type is { } type)
         {
-            sql.Append(" AND c.type = @type");
-            parameters.Add("type", (int)type);
+            sql.Append($" AND {alias}.type = @{prefix}type");
+            parameters.Add($"{prefix}type", (int)type);
         }
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Splits the filter into ranges that each read straight off one index in list order. No filter, or
+    /// one agent alone, is a single range; otherwise one range per (agent, status, type) the filter
+    /// allows, at most 2 x 3 x 2, merged by the query. Each range stops after the rows a page needs.
+    /// </summary>
+    public IEnumerable<CallFilter> Branches()
+    {
+        if (Status is null && Type is null && (AgentIds is null || AgentIds.Count == 1))
+        {
+            yield return this;
+            yield break;
+        }
+        foreach (var agent in AgentIds?.Select(a => (IReadOnlyList<string>?)[a]) ?? [null])
+        {
+            foreach (var status in Status is { } s ? [s] : AllStatuses)
+            {
+                foreach (var type in Type is { } t ? [t] : AllTypes)
+                {
+                    yield return this with { AgentIds = agent, Status = status, Type = type };
+                }
+            }
+        }
     }
 }

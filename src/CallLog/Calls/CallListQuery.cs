@@ -4,11 +4,11 @@ using CallLog.Errors;
 namespace CallLog.Calls;
 
 /// <summary>The seed's query parameters, validated. Anything unknown, repeated or out of range is a 400.</summary>
-internal sealed record CallListQuery(string? AgentId, CallStatus? Status, CallType? Type, int Page = 1, int Limit = 10)
+internal sealed record CallListQuery(string? AgentId, CallStatus? Status, CallType? Type, int Page = 1, int Limit = 10, string? Cursor = null)
 {
     public const int MaxLimit = 100;
 
-    private static readonly string[] Known = ["agent_id", "status", "type", "page", "limit", "api_key"];
+    private static readonly string[] Known = ["agent_id", "status", "type", "page", "limit", "cursor", "api_key"];
 
     public long Offset => (long)(Page - 1) * Limit;
 
@@ -19,7 +19,7 @@ internal sealed record CallListQuery(string? AgentId, CallStatus? Status, CallTy
         {
             if (!Known.Contains(name, StringComparer.Ordinal))
             {
-                error = ApiError.Validation($"Unknown query parameter '{Clip(name)}'. Allowed: agent_id, status, type, page, limit.");
+                error = ApiError.Validation($"Unknown query parameter '{Clip(name)}'. Allowed: agent_id, status, type, page, limit, cursor.");
                 return null;
             }
             if (values.Count > 1)
@@ -55,9 +55,20 @@ internal sealed record CallListQuery(string? AgentId, CallStatus? Status, CallTy
             }
             type = parsed;
         }
+        string? cursor = query["cursor"];
+        if (cursor is not null && query.ContainsKey("page"))
+        {
+            error = ApiError.Validation("page and cursor cannot be combined: page by number, or follow next_cursor.");
+            return null;
+        }
+        if (cursor is { Length: 0 })
+        {
+            error = ApiError.Validation("cursor must not be empty; omit it for the first page.");
+            return null;
+        }
         var page = ParseInt(query, "page", 1, 1, int.MaxValue, ref error);
         var limit = ParseInt(query, "limit", 10, 1, MaxLimit, ref error);
-        return error is null ? new CallListQuery(agentId, status, type, page, limit) : null;
+        return error is null ? new CallListQuery(agentId, status, type, page, limit, cursor) : null;
     }
 
     private static int ParseInt(IQueryCollection query, string name, int fallback, int min, int max, ref ApiError? error)

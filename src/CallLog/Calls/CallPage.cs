@@ -1,4 +1,7 @@
 namespace CallLog.Calls;
 
-/// <summary>The seed's list envelope. <c>Pages</c> is ceil(count / limit).</summary>
-internal sealed record CallPage(long Count, int Page, int Limit, long Pages, IReadOnlyList<Call> Calls);
+/// <summary>
+/// The seed's list envelope, plus <c>next_cursor</c> (null on the last page). <c>Pages</c> is
+/// ceil(count / limit); <c>Page</c> is null when the request paged by cursor.
+/// </summary>
+internal sealed record CallPage(long Count, int? Page, int Limit, long Pages, IReadOnlyList<Call> Calls, string? NextCursor);

@@ -1,29 +1,31 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using CallLog.Storage;
 using Dapper;
 
 namespace CallLog.Calls;
 
 /// <summary>Reads calls for the list endpoint and for export, newest first, ties broken by id.</summary>
-internal sealed class CallQueries(Database database)
+internal sealed class CallQueries(Database database, CursorCodec cursors)
 {
-    private const string Select =
+    internal const string Columns =
         """
-        SELECT c.id, c.agent_id, a.name, c.status, c.type, c.phone_number, c.started_at, c.ended_at,
-               c.duration_seconds, c.summary, c.recording_url, c.contact_id, ct.name, ct.email, ct.company
-        FROM calls c
+        c.id, c.agent_id, a.name, c.status, c.type, c.phone_number, c.started_at, c.ended_at,
+        c.duration_seconds, c.summary, c.recording_url, c.contact_id, ct.name, ct.email, ct.company
+        """;
+
+    internal const string Joins =
+        """
         JOIN agents a ON a.workspace_id = c.workspace_id AND a.id = c.agent_id
         LEFT JOIN contacts ct ON ct.workspace_id = c.workspace_id AND ct.id = c.contact_id
         """;
 
-    private const string Order = "ORDER BY c.started_at DESC, c.id DESC";
+    internal const string Order = "ORDER BY c.started_at DESC, c.id DESC";
 
     /// <summary>
     /// The seed's agent_id means "agent ID or assistant ID": 12345 also finds assistant_12345.
     /// Resolving to the agents that exist first lets the common single-agent case use its index.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ResolveAgentsAsync(DbConnection connection, long workspaceId, string agentId, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<string>> ResolveAgentsAsync(DbConnection connection, long workspaceId, string agentId, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
@@ -31,8 +33,10 @@ internal sealed class CallQueries(Database database)
         return [.. rows];
     }
 
-    public async Task<CallPage> ListAsync(long workspaceId, CallListQuery query, CancellationToken cancellationToken)
+    /// <summary>A page by number (offset) or after a cursor (keyset); the count always comes from the tallies.</summary>
+    public async Task<CallPage> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
     {
+        var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
         IReadOnlyList<string>? agents = null;
         if (query.AgentId is not null)
@@ -40,64 +44,86 @@ internal sealed class CallQueries(Database database)
             agents = await ResolveAgentsAsync(connection, workspaceId, query.AgentId, cancellationToken);
             if (agents.Count == 0)
             {
-                return new CallPage(0, query.Page, query.Limit, 0, []);
+                return new CallPage(0, page, query.Limit, 0, [], null);
             }
         }
         var filter = new CallFilter(workspaceId, agents, query.Status, query.Type);
-        var parameters = new DynamicParameters();
-        var where = filter.Where(parameters);
-        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM calls c WHERE {where}", parameters, cancellationToken: cancellationToken));
+        var count = await CountAsync(connection, filter, cancellationToken);
         var pages = (count + query.Limit - 1) / query.Limit;
-        if (query.Offset >= count)
+        var offset = after is null ? query.Offset : 0;
+        if (offset >= count)
         {
-            return new CallPage(count, query.Page, query.Limit, pages, []);
+            return new CallPage(count, page, query.Limit, pages, [], null);
         }
-        parameters.Add("limit", query.Limit);
-        parameters.Add("offset", query.Offset);
-        var calls = new List<Call>(query.Limit);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"{Select} WHERE {where} {Order} LIMIT @limit OFFSET @offset", parameters, cancellationToken: cancellationToken));
+
+        // One row more than the page shows tells whether there is a next page.
+        var calls = await PageAsync(connection, filter, after, offset, query.Limit + 1, cancellationToken);
+        string? next = null;
+        if (calls.Count > query.Limit)
+        {
+            calls.RemoveAt(query.Limit);
+            var last = calls[^1];
+            next = cursors.Encode(new CallPosition(last.StartedAt.ToUnixTimeSeconds(), last.Id), workspaceId, query);
+        }
+        return new CallPage(count, page, query.Limit, pages, calls, next);
+    }
+
+    /// <summary>Exact, and independent of the table's size: sums at most agents x 6 tally rows.</summary>
+    private static Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        var where = filter.Where(parameters, "t");
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {where}", parameters, cancellationToken: cancellationToken));
+    }
+
+    private static async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("take", take);
+        parameters.Add("offset", offset);
+        parameters.Add("rangeLimit", offset + take);
+        var keyset = "";
+        if (after is { } position)
+        {
+            keyset = " AND (c.started_at, c.id) < (@afterStartedAt, @afterId)";
+            parameters.Add("afterStartedAt", position.StartedAt);
+            parameters.Add("afterId", position.Id);
+        }
+
+        // Each range reads its index in list order and stops after offset + take rows; the outer
+        // query merges the (already ordered) ranges and keeps one page.
+        var ranges = filter.Branches().Select((branch, i) =>
+            $"SELECT * FROM (SELECT c.id, c.started_at FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} {Order} LIMIT @rangeLimit) r{i}");
+        var sql =
+            $"""
+            WITH page AS (
+                {string.Join("\n    UNION ALL ", ranges)}
+                ORDER BY started_at DESC, id DESC LIMIT @take OFFSET @offset
+            )
+            SELECT {Columns}
+            FROM page p
+            JOIN calls c ON c.workspace_id = @workspaceId AND c.id = p.id
+            {Joins}
+            {Order}
+            """;
+        parameters.Add("workspaceId", filter.WorkspaceId);
+
+        var calls = new List<Call>(take);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
             calls.Add(ReadCall(reader));
         }
-        return new CallPage(count, query.Page, query.Limit, pages, calls);
+        return calls;
     }
 
-    /// <summary>Streams every matching call; memory stays flat whatever the workspace holds.</summary>
-    public async IAsyncEnumerable<Call> ExportAsync(string workspace, string? agentId, CallStatus? status, CallType? type, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        if (await Workspaces.WorkspaceStore.FindAsync(connection, workspace, cancellationToken) is not { } workspaceId)
-        {
-            yield break;
-        }
-        IReadOnlyList<string>? agents = null;
-        if (agentId is not null)
-        {
-            agents = await ResolveAgentsAsync(connection, workspaceId, agentId, cancellationToken);
-            if (agents.Count == 0)
-            {
-                yield break;
-            }
-        }
-        var parameters = new DynamicParameters();
-        var where = new CallFilter(workspaceId, agents, status, type).Where(parameters);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"{Select} WHERE {where} {Order}", parameters, cancellationToken: cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return ReadCall(reader);
-        }
-    }
-
-    private static Call ReadCall(DbDataReader r) => new(
+    internal static Call ReadCall(DbDataReader r) => new(
         Id: r.GetString(0),
         AgentId: r.GetString(1),
         AgentName: r.IsDBNull(2) ? null : r.GetString(2),
-        Status: (CallStatus)r.GetInt32(3),
-        Type: (CallType)r.GetInt32(4),
+        Status: (CallStatus)r.GetInt16(3),
+        Type: (CallType)r.GetInt16(4),
         PhoneNumber: r.GetString(5),
         StartedAt: DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(6)),
         EndedAt: r.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)),

@@ -16,12 +16,23 @@ internal static class CallsApi
     }
 
     public static async Task<Results<Ok<CallPage>, BadRequest<ApiError>>> ListCalls(
-        HttpRequest request, ClaimsPrincipal user, CallQueries calls, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, CallQueries calls, CursorCodec cursors, CancellationToken cancellationToken)
     {
         if (CallListQuery.Parse(request.Query, out var error) is not { } query)
         {
             return TypedResults.BadRequest(error);
         }
-        return TypedResults.Ok(await calls.ListAsync(user.WorkspaceId(), query, cancellationToken));
+        var workspaceId = user.WorkspaceId();
+        CallPosition? after = null;
+        if (query.Cursor is not null)
+        {
+            if (!cursors.TryDecode(query.Cursor, workspaceId, query, out var position))
+            {
+                return TypedResults.BadRequest(ApiError.Validation(
+                    "cursor is not valid for this request: it was altered, or it came from a request with other filters. Use next_cursor as given, with the same agent_id, status and type."));
+            }
+            after = position;
+        }
+        return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
     }
 }

@@ -9,7 +9,7 @@ internal static class CliSupport
 {
     public static readonly Option<string> Db = new("--db")
     {
-        Description = "The store: a SQLite file path. Also read from CALLLOG_DB.",
+        Description = "The store: a SQLite file path, or postgres://user:password@host:5432/dbname. Also read from CALLLOG_DB.",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CALLLOG_DB") is { Length: > 0 } db ? db : "calllog.db",
     };

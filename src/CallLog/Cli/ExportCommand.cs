@@ -40,7 +40,7 @@ internal static class ExportCommand
                 return 1;
             }
             await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-            var calls = new CallQueries(database).ExportAsync(name, parse.GetValue(agentId), statusFilter, typeFilter, cancellationToken);
+            var calls = CallExport.RunAsync(database, name, parse.GetValue(agentId), statusFilter, typeFilter, cancellationToken);
             await Ndjson.WriteAsync(calls, stdout, cancellationToken);
             return 0;
         });

@@ -13,7 +13,7 @@ internal static class MigrateCommand
             {
                 return 1;
             }
-            Console.WriteLine($"{database.FilePath}: schema is up to date.");
+            Console.WriteLine($"{database.Description}: schema is up to date.");
             return 0;
         });
         return command;

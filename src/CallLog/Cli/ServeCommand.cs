@@ -32,7 +32,7 @@ internal static class ServeCommand
             {
                 await PrepareDemoAsync(database, listen, cancellationToken);
             }
-            await using var app = WebApp.Build(database, listen);
+            await using var app = await WebApp.BuildAsync(database, listen, cancellationToken);
             await app.StartAsync(cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;

@@ -9,7 +9,7 @@ namespace CallLog.Hosting;
 /// <summary>The HTTP service: a table of contents of what it adds and maps.</summary>
 internal static class WebApp
 {
-    public static WebApplication Build(Database database, string urls)
+    public static async Task<WebApplication> BuildAsync(Database database, string urls, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -25,6 +25,7 @@ internal static class WebApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<CallQueries>();
+        builder.Services.AddSingleton<CursorCodec>();
 
         // JSON: source-generated, snake_case, the seed's timestamp form.
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -39,6 +40,8 @@ internal static class WebApp
         builder.Services.AddApiKeyAuthentication(builder.Configuration);
 
         var app = builder.Build();
+        // Before the first request: every node signs and checks cursors with the store's one key.
+        await app.Services.GetRequiredService<CursorCodec>().InitializeAsync(cancellationToken);
         app.UseRequestLogging();
         app.UseApiErrors();
         app.UseAuthentication();

@@ -4,13 +4,13 @@ using System.Text;
 
 namespace CallLog.Tests.Infrastructure;
 
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }
 
 /// <summary>Runs the real calllog program as a child process, as a user or a script would.</summary>
-internal static class CallLogProcess
+public static class CallLogProcess
 {
     public static readonly string DllPath = typeof(CallLogProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CallLogDll").Value!;

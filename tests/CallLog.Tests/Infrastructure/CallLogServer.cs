@@ -6,17 +6,26 @@ using System.Text;
 namespace CallLog.Tests.Infrastructure;
 
 /// <summary>
-/// A real <c>calllog serve</c> process on a loopback port over a real SQLite file, with its log captured
-/// so tests can check what it printed (and what it must never print).
+/// A real <c>calllog serve</c> process on a loopback port over a real store, with its log captured so
+/// tests can check what it printed (and what it must never print).
 /// </summary>
-public class CallLogServer : IAsyncLifetime
+public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, new()
 {
     private readonly StringBuilder _log = new();
-    private Process? _process;
+    private readonly List<Process> _processes = [];
+    private HttpClient? _client;
 
-    internal TestStore Store { get; } = new();
+    public TStore Store { get; } = new();
 
-    public HttpClient Client { get; private set; } = null!;
+    /// <summary>A client for the server; on a store not available here, the test is skipped instead.</summary>
+    public HttpClient Client
+    {
+        get
+        {
+            _ = Store.Db;
+            return _client!;
+        }
+    }
 
     public string Log
     {
@@ -38,30 +47,43 @@ public class CallLogServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        await Store.InitializeAsync();
+        if (Store.Unavailable is not null)
+        {
+            return;
+        }
         await SeedAsync();
-        var port = FreePort();
-        var info = CallLogProcess.StartInfo(["serve", "--db", Store.DbPath, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
-        _process = Process.Start(info)!;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilListeningAsync();
+        _client = await StartAsync();
     }
 
-    private async Task WaitUntilListeningAsync()
+    /// <summary>Starts a serve process on this store; a fixture may start more than one (several nodes).</summary>
+    protected async Task<HttpClient> StartAsync()
+    {
+        var port = FreePort();
+        var info = CallLogProcess.StartInfo(["serve", "--db", Store.Db, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilListeningAsync(process, client);
+        return client;
+    }
+
+    private async Task WaitUntilListeningAsync(Process process, HttpClient client)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (_process!.HasExited)
+            if (process.HasExited)
             {
-                throw new InvalidOperationException($"calllog serve exited with {_process.ExitCode}:\n{Log}");
+                throw new InvalidOperationException($"calllog serve exited with {process.ExitCode}:\n{Log}");
             }
             try
             {
-                using var response = await Client.GetAsync("/api/v1/calls");
+                using var response = await client.GetAsync("/api/v1/calls");
                 return;
             }
             catch (HttpRequestException)
@@ -93,14 +115,17 @@ public class CallLogServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        Client?.Dispose();
-        if (_process is { HasExited: false })
+        _client?.Dispose();
+        foreach (var process in _processes)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
         }
-        _process?.Dispose();
-        Store.Dispose();
+        await Store.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

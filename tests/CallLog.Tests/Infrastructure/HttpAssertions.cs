@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace CallLog.Tests.Infrastructure;
 
-internal static class HttpAssertions
+public static class HttpAssertions
 {
     public static async Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string? key)
     {

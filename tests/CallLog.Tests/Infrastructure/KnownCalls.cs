@@ -5,7 +5,7 @@ namespace CallLog.Tests.Infrastructure;
 /// both directions, pairs of calls sharing a start time (to test the tie-break), and contacts that are
 /// missing or partly null.
 /// </summary>
-internal static class KnownCalls
+public static class KnownCalls
 {
     public const int Count = 61;
     private static readonly DateTimeOffset Start = new(2025, 4, 1, 9, 0, 0, TimeSpan.Zero);
@@ -45,7 +45,7 @@ internal static class KnownCalls
 }
 
 /// <summary>A server holding the known calls in workspace "acme", other calls in "globex", and keys of each kind.</summary>
-public sealed class KnownCallsServer : CallLogServer
+public sealed class KnownCallsServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     public string AcmeReader { get; private set; } = "";
     public string GlobexReader { get; private set; } = "";

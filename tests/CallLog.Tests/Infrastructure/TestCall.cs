@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace CallLog.Tests.Infrastructure;
 
 /// <summary>A call as a client writes it: the tests' own copy of the wire shape, independent of the product's types.</summary>
-internal sealed record TestCall(
+public sealed record TestCall(
     string Id,
     string AgentId,
     string? AgentName,
@@ -33,4 +33,4 @@ internal sealed record TestCall(
             $"https://storage.example.com/recordings/{id}.mp3", new TestContact(123, "John Doe", "john@example.com", "Acme Corp"));
 }
 
-internal sealed record TestContact(long Id, string? Name, string? Email, string? Company);
+public sealed record TestContact(long Id, string? Name, string? Email, string? Company);

@@ -2,18 +2,50 @@ using System.Text.Json;
 
 namespace CallLog.Tests.Infrastructure;
 
-/// <summary>A fresh SQLite file in its own temp directory, and the CLI pointed at it.</summary>
-internal sealed class TestStore : IDisposable
+/// <summary>
+/// A fresh, empty store and the CLI pointed at it. Each suite runs once per kind of store:
+/// <see cref="SqliteStore"/> and <see cref="PostgresStore"/>.
+/// </summary>
+public abstract class TestStore : IAsyncDisposable
 {
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("calllog-tests-");
+    private string? _db;
 
-    public string DbPath => Path.Combine(_directory.FullName, "calllog.db");
+    /// <summary>What --db is given. Using a store that is not available here skips the test, saying why.</summary>
+    public string Db
+    {
+        get
+        {
+            if (_db is null)
+            {
+                Assert.Skip(Unavailable ?? "the store was not initialised");
+            }
+            return _db;
+        }
+    }
+
+    /// <summary>Why this store cannot be tested here, or null.</summary>
+    public string? Unavailable { get; private set; }
 
     public string PathFor(string fileName) => Path.Combine(_directory.FullName, fileName);
 
-    public Task<CliResult> RunAsync(params string[] args) => CallLogProcess.RunAsync([.. args, "--db", DbPath]);
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            _db = await CreateAsync();
+        }
+        catch (StoreUnavailableException ex)
+        {
+            Unavailable = ex.Message;
+        }
+    }
 
-    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => CallLogProcess.RunAsync([.. args, "--db", DbPath], stdin);
+    protected abstract Task<string> CreateAsync();
+
+    public Task<CliResult> RunAsync(params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db]);
+
+    public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db], stdin);
 
     public async Task<CliResult> SucceedAsync(params string[] args)
     {
@@ -37,7 +69,10 @@ internal sealed class TestStore : IDisposable
         await SucceedAsync("import", file, "--workspace", workspace);
     }
 
-    public void Dispose()
+    public async Task<string[]> ExportLinesAsync(params string[] args) =>
+        (await SucceedAsync(["export", .. args])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public virtual ValueTask DisposeAsync()
     {
         try
         {
@@ -45,7 +80,29 @@ internal sealed class TestStore : IDisposable
         }
         catch (IOException)
         {
-            // A server process may still be letting go of the file; the OS cleans temp anyway.
+            // A server process may still be letting go of a file; the OS cleans temp anyway.
         }
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}
+
+public sealed class StoreUnavailableException(string message) : Exception(message);
+
+/// <summary>A SQLite file in a temp directory.</summary>
+public sealed class SqliteStore : TestStore
+{
+    protected override Task<string> CreateAsync() => Task.FromResult(PathFor("calllog.db"));
+}
+
+/// <summary>A new database in the test run's PostgreSQL cluster.</summary>
+public sealed class PostgresStore : TestStore
+{
+    protected override async Task<string> CreateAsync()
+    {
+        var cluster = PostgresCluster.Current;
+        return cluster.Unavailable is { } reason
+            ? throw new StoreUnavailableException(reason)
+            : await cluster.CreateDatabaseAsync();
     }
 }

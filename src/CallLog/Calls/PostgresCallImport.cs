@@ -1,0 +1,114 @@
+using CallLog.Storage;
+using CallLog.Workspaces;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CallLog.Calls;
+
+/// <summary>
+/// PostgreSQL: binary COPY of every line into a temporary table, then three set-based upserts, all in
+/// one transaction. COPY streams, so memory stays flat; the statement-level triggers update each tally
+/// row once per import rather than once per call.
+/// </summary>
+internal static class PostgresCallImport
+{
+    private const string Stage =
+        """
+        CREATE TEMP TABLE import_calls (
+            seq bigint, id text COLLATE "C", agent_id text COLLATE "C", agent_name text, status smallint, type smallint,
+            phone_number text, started_at bigint, ended_at bigint, duration_seconds integer, summary text,
+            recording_url text, contact_id bigint, contact_name text, contact_email text, contact_company text
+        ) ON COMMIT DROP
+        """;
+
+    private const string Copy =
+        """
+        COPY import_calls (seq, id, agent_id, agent_name, status, type, phone_number, started_at, ended_at,
+                           duration_seconds, summary, recording_url, contact_id, contact_name, contact_email, contact_company)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    // DISTINCT ON (key) ... ORDER BY key, seq DESC keeps each key's last line, as a row-by-row upsert would,
+    // and lets ON CONFLICT see each key once.
+    private const string Merge =
+        """
+        INSERT INTO agents (workspace_id, id, name)
+        SELECT DISTINCT ON (agent_id) @w, agent_id, agent_name FROM import_calls ORDER BY agent_id, seq DESC
+        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE agents.name IS DISTINCT FROM excluded.name;
+
+        INSERT INTO contacts (workspace_id, id, name, email, company)
+        SELECT DISTINCT ON (contact_id) @w, contact_id, contact_name, contact_email, contact_company
+        FROM import_calls WHERE contact_id IS NOT NULL ORDER BY contact_id, seq DESC
+        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company;
+
+        INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
+                           duration_seconds, summary, recording_url, contact_id)
+        SELECT DISTINCT ON (id) @w, id, agent_id, status, type, phone_number, started_at, ended_at,
+               duration_seconds, summary, recording_url, contact_id
+        FROM import_calls ORDER BY id, seq DESC
+        ON CONFLICT (workspace_id, id) DO UPDATE SET
+            agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
+            phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
+            duration_seconds = excluded.duration_seconds, summary = excluded.summary,
+            recording_url = excluded.recording_url, contact_id = excluded.contact_id;
+        """;
+
+    public static async Task<ImportOutcome> RunAsync(PostgresDatabase database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
+        await using (var stage = new NpgsqlCommand(Stage, connection, transaction))
+        {
+            await stage.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        long imported = 0;
+        await using (var writer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
+        {
+            await foreach (var line in lines.WithCancellation(cancellationToken))
+            {
+                if (line.Call is not { } c)
+                {
+                    // Leaving without Complete() cancels the COPY; the transaction then rolls back unused.
+                    return new ImportOutcome(0, CallImporter.Failure(line));
+                }
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(line.Number, NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(c.Id, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(c.AgentId, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(writer, c.AgentName, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync((short)c.Status, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync((short)c.Type, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync(c.PhoneNumber, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(c.StartedAt.ToUnixTimeSeconds(), NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(writer, c.EndedAt?.ToUnixTimeSeconds(), NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(writer, c.DurationSeconds, NpgsqlDbType.Integer, cancellationToken);
+                await WriteAsync(writer, c.Summary, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(writer, c.RecordingUrl, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(writer, c.Contact?.Id, NpgsqlDbType.Bigint, cancellationToken);
+                await WriteAsync(writer, c.Contact?.Name, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(writer, c.Contact?.Email, NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(writer, c.Contact?.Company, NpgsqlDbType.Text, cancellationToken);
+                imported++;
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var merge = new NpgsqlCommand(Merge, connection, transaction) { CommandTimeout = 0 })
+        {
+            merge.Parameters.AddWithValue("w", workspaceId);
+            await merge.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportOutcome(imported, null);
+    }
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : class =>
+        value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, type, cancellationToken);
+
+    private static Task WriteAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } v ? writer.WriteAsync(v, type, cancellationToken) : writer.WriteNullAsync(cancellationToken);
+}

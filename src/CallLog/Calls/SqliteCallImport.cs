@@ -1,0 +1,89 @@
+using System.Data.Common;
+using CallLog.Storage;
+using CallLog.Workspaces;
+
+namespace CallLog.Calls;
+
+/// <summary>SQLite: one transaction, three prepared upserts reused for every row. Triggers keep the tallies.</summary>
+internal static class SqliteCallImport
+{
+    private const string UpsertAgent =
+        """
+        INSERT INTO agents (workspace_id, id, name) VALUES (@w, @id, @name)
+        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE agents.name IS DISTINCT FROM excluded.name
+        """;
+
+    private const string UpsertContact =
+        """
+        INSERT INTO contacts (workspace_id, id, name, email, company) VALUES (@w, @id, @name, @email, @company)
+        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company
+        """;
+
+    private const string UpsertCall =
+        """
+        INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
+                           duration_seconds, summary, recording_url, contact_id)
+        VALUES (@w, @id, @agent, @status, @type, @phone, @started, @ended, @duration, @summary, @recording, @contact)
+        ON CONFLICT (workspace_id, id) DO UPDATE SET
+            agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
+            phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
+            duration_seconds = excluded.duration_seconds, summary = excluded.summary,
+            recording_url = excluded.recording_url, contact_id = excluded.contact_id
+        """;
+
+    public static async Task<ImportOutcome> RunAsync(Database database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
+
+        await using var agent = Prepare(connection, transaction, UpsertAgent, "w", "id", "name");
+        await using var contact = Prepare(connection, transaction, UpsertContact, "w", "id", "name", "email", "company");
+        await using var call = Prepare(connection, transaction, UpsertCall,
+            "w", "id", "agent", "status", "type", "phone", "started", "ended", "duration", "summary", "recording", "contact");
+
+        long imported = 0;
+        await foreach (var line in lines.WithCancellation(cancellationToken))
+        {
+            if (line.Call is not { } c)
+            {
+                // Disposing the transaction uncommitted rolls back every row written so far.
+                return new ImportOutcome(0, CallImporter.Failure(line));
+            }
+            await Run(agent, cancellationToken, workspaceId, c.AgentId, c.AgentName);
+            if (c.Contact is { } k)
+            {
+                await Run(contact, cancellationToken, workspaceId, k.Id, k.Name, k.Email, k.Company);
+            }
+            await Run(call, cancellationToken, workspaceId, c.Id, c.AgentId, (int)c.Status, (int)c.Type, c.PhoneNumber,
+                c.StartedAt.ToUnixTimeSeconds(), c.EndedAt?.ToUnixTimeSeconds(), c.DurationSeconds, c.Summary, c.RecordingUrl, c.Contact?.Id);
+            imported++;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new ImportOutcome(imported, null);
+    }
+
+    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, params string[] names)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    private static Task<int> Run(DbCommand command, CancellationToken cancellationToken, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+        return command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+using DbUp;
+using Npgsql;
+
+namespace CallLog.Storage;
+
+/// <summary>PostgreSQL through one pooled <see cref="NpgsqlDataSource"/> for the whole process.</summary>
+internal sealed class PostgresDatabase : Database
+{
+    // Any fixed number works; it only has to be the same for every CallLog node on a database.
+    private const long MigrationLockId = 0x43616C6C4C6F67; // "CallLog"
+
+    private readonly string _connectionString;
+    private readonly string _description;
+
+    private PostgresDatabase(string connectionString, string description)
+    {
+        _connectionString = connectionString;
+        _description = description;
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public override string Description => _description;
+
+    public static bool IsUrl(string value) =>
+        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+        value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    public static bool TryCreate(string url, [NotNullWhen(true)] out PostgresDatabase? database, [NotNullWhen(false)] out string? error)
+    {
+        database = null;
+        if (!PostgresUrl.TryParse(url, out var builder, out error))
+        {
+            return false;
+        }
+        var description = $"postgres://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}";
+        database = new PostgresDatabase(builder.ConnectionString, description);
+        return true;
+    }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await DataSource.OpenConnectionAsync(cancellationToken);
+
+    public override string? Migrate()
+    {
+        try
+        {
+            // Several nodes may start at once on one database: the first takes the lock and migrates,
+            // the others wait for it and then find nothing left to do.
+            using var lockConnection = DataSource.OpenConnection();
+            using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@id)", lockConnection))
+            {
+                take.Parameters.AddWithValue("id", MigrationLockId);
+                take.ExecuteNonQuery();
+            }
+            try
+            {
+                var result = DeployChanges.To
+                    .PostgresqlDatabase(_connectionString)
+                    .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains(".Migrations.Postgres.", StringComparison.Ordinal))
+                    .WithTransactionPerScript()
+                    .LogToNowhere()
+                    .Build()
+                    .PerformUpgrade();
+                return result.Successful ? null : MigrationFailed(_description, result.Error);
+            }
+            finally
+            {
+                using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(@id)", lockConnection);
+                release.Parameters.AddWithValue("id", MigrationLockId);
+                release.ExecuteNonQuery();
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            // The message names the host and what went wrong; the connection string (with its password) never appears.
+            return MigrationFailed(_description, ex);
+        }
+    }
+}

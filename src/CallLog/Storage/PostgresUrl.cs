@@ -1,0 +1,55 @@
+using System.Diagnostics.CodeAnalysis;
+using Npgsql;
+
+namespace CallLog.Storage;
+
+/// <summary>
+/// Turns <c>postgres://user:password@host:port/dbname?sslmode=require</c> into an Npgsql connection
+/// string. Query parameters are passed through as connection-string keywords (Npgsql validates them).
+/// </summary>
+internal static class PostgresUrl
+{
+    public static bool TryParse(string url, [NotNullWhen(true)] out NpgsqlConnectionStringBuilder? builder, [NotNullWhen(false)] out string? error)
+    {
+        builder = null;
+        const string Shape = "expected postgres://user:password@host:port/dbname";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            error = $"--db: not a PostgreSQL URL ({Shape}).";
+            return false;
+        }
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length == 0)
+        {
+            error = $"--db: the URL names no database ({Shape}).";
+            return false;
+        }
+        var userInfo = uri.UserInfo.Split(':', 2);
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder
+            {
+                Host = uri.Host,
+                Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
+                Database = database,
+                Username = userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null,
+                Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+            };
+            foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var (name, value) = pair.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0
+                    ? (pair[..eq], pair[(eq + 1)..])
+                    : (pair, "");
+                builder[Uri.UnescapeDataString(name)] = Uri.UnescapeDataString(value);
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            builder = null;
+            error = $"--db: {ex.Message}";
+            return false;
+        }
+        error = null;
+        return true;
+    }
+}

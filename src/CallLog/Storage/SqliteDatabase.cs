@@ -1,0 +1,79 @@
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+using DbUp;
+using Microsoft.Data.Sqlite;
+
+namespace CallLog.Storage;
+
+internal sealed class SqliteDatabase : Database
+{
+    private readonly string _path;
+    private readonly string _connectionString;
+
+    private SqliteDatabase(string path)
+    {
+        _path = path;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database until the command timeout, so a server
+            // reading while `calllog import` writes waits instead of failing.
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public override string Description => _path;
+
+    public static bool TryCreate(string path, [NotNullWhen(true)] out SqliteDatabase? database, [NotNullWhen(false)] out string? error)
+    {
+        database = null;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            error = $"--db: the directory '{directory}' does not exist.";
+            return false;
+        }
+        database = new SqliteDatabase(path);
+        error = null;
+        return true;
+    }
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        // In WAL mode NORMAL survives an application crash and skips an fsync per commit.
+        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override string? Migrate()
+    {
+        try
+        {
+            using (var connection = new SqliteConnection(_connectionString))
+            {
+                connection.Open();
+                using var wal = connection.CreateCommand();
+                // WAL is a property of the file: readers (the server) and one writer (an import) no longer block each other.
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                wal.ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException ex)
+        {
+            return MigrationFailed(_path, ex);
+        }
+        var result = DeployChanges.To
+            .SqliteDatabase(_connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        return result.Successful ? null : MigrationFailed(_path, result.Error);
+    }
+}
