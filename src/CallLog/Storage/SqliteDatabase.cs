@@ -52,6 +52,13 @@ internal sealed class SqliteDatabase : Database
 
     public override string? Migrate()
     {
+        // Several processes may start at once on one file (two `serve`s, or `serve` and `import`):
+        // an exclusive lock on a file beside the database lets one migrate while the others wait.
+        using var migrationLock = AcquireMigrationLock();
+        if (migrationLock is null)
+        {
+            return $"migrating {_path} failed: another process held {_path}.migration-lock for over a minute.";
+        }
         try
         {
             using (var connection = new SqliteConnection(_connectionString))
@@ -75,5 +82,26 @@ internal sealed class SqliteDatabase : Database
             .Build()
             .PerformUpgrade();
         return result.Successful ? null : MigrationFailed(_path, result.Error);
+    }
+
+    private FileStream? AcquireMigrationLock()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive advisory lock on Linux and macOS, a share lock on Windows.
+                return new FileStream(_path + ".migration-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
     }
 }

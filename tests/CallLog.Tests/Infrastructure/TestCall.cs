@@ -29,7 +29,7 @@ public sealed record TestCall(
 
     public static TestCall Completed(string id, string agentId = "assistant_12345", string startedAt = "2025-04-23T14:30:45Z") =>
         new(id, agentId, "Sales Representative", "completed", "outbound", "+15551234567", startedAt,
-            "2025-04-23T14:35:12Z", 267, "Brief summary of the call content...",
+            DateTimeOffset.Parse(startedAt, System.Globalization.CultureInfo.InvariantCulture).AddSeconds(267).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), 267, "Brief summary of the call content...",
             $"https://storage.example.com/recordings/{id}.mp3", new TestContact(123, "John Doe", "john@example.com", "Acme Corp"));
 }
 
