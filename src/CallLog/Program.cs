@@ -13,5 +13,6 @@ var root = new RootCommand("CallLog: call records for voice-AI agent platforms, 
     ImportCommand.Create(),   // import FILE|-
     ExportCommand.Create(),   // export
     DemoCommand.Create(),     // demo [--calls N] [--seed S]
+    ExplainCommand.Create(),  // explain: the store's plans for one list request
 };
 return await root.Parse(args).InvokeAsync();

@@ -71,18 +71,40 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// <summary>Exact, and independent of the table's size: sums at most agents x 6 tally rows.</summary>
     private static Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
     {
+        var (sql, parameters) = CountQuery(filter);
+        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    internal static (string Sql, DynamicParameters Parameters) CountQuery(CallFilter filter)
+    {
         var parameters = new DynamicParameters();
         var where = filter.Where(parameters, "t");
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {where}", parameters, cancellationToken: cancellationToken));
+        return ($"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {where}", parameters);
     }
 
     private static async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = PageQuery(filter, after, offset, take);
+        var calls = new List<Call>(take);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            calls.Add(ReadCall(reader));
+        }
+        return calls;
+    }
+
+    /// <summary>
+    /// Each range reads its index in list order and stops after offset + take rows; the outer query
+    /// merges the (already ordered) ranges, keeps one page, and only then joins the page's few rows.
+    /// </summary>
+    internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallPosition? after, long offset, int take)
     {
         var parameters = new DynamicParameters();
         parameters.Add("take", take);
         parameters.Add("offset", offset);
         parameters.Add("rangeLimit", offset + take);
+        parameters.Add("workspaceId", filter.WorkspaceId);
         var keyset = "";
         if (after is { } position)
         {
@@ -90,11 +112,11 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             parameters.Add("afterStartedAt", position.StartedAt);
             parameters.Add("afterId", position.Id);
         }
-
-        // Each range reads its index in list order and stops after offset + take rows; the outer
-        // query merges the (already ordered) ranges and keeps one page.
         var ranges = filter.Branches().Select((branch, i) =>
             $"SELECT * FROM (SELECT c.id, c.started_at FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} {Order} LIMIT @rangeLimit) r{i}");
+        // The outer ORDER BY names the page's columns, not the calls table's: ordering by c.started_at
+        // tempts SQLite 3.53 to walk all of calls in index order and probe the page (measured: 337 ms
+        // at 100k calls instead of 2 ms).
         var sql =
             $"""
             WITH page AS (
@@ -105,17 +127,9 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             FROM page p
             JOIN calls c ON c.workspace_id = @workspaceId AND c.id = p.id
             {Joins}
-            {Order}
+            ORDER BY p.started_at DESC, p.id DESC
             """;
-        parameters.Add("workspaceId", filter.WorkspaceId);
-
-        var calls = new List<Call>(take);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            calls.Add(ReadCall(reader));
-        }
-        return calls;
+        return (sql, parameters);
     }
 
     internal static Call ReadCall(DbDataReader r) => new(

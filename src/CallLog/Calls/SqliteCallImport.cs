@@ -34,6 +34,14 @@ internal static class SqliteCallImport
     public static async Task<ImportOutcome> RunAsync(Database database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var pragma = connection.CreateCommand())
+        {
+            // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row; in a temp
+            // file that is ~18 small writes per call (measured with strace), in memory it is none.
+            // A bounded 64 MiB page cache keeps the indexes' hot pages between rows.
+            pragma.CommandText = "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
 

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The list endpoint under load, on one store at one size. Loopback only, bounded in time.
+#
+#   bench/run.sh --store sqlite|postgres --calls N [--duration SECONDS] [--connections C]
+#
+# Builds Release, generates N demo calls (timed), starts `calllog serve` on 127.0.0.1 (and, for
+# PostgreSQL, a throwaway cluster), then runs wrk against one request shape at a time and writes
+# bench/results/<date>-<store>-<N>.md. Data sets are kept in bench/work/ and reused for the same N.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+store=sqlite calls=100000 duration=10 connections=32 port=5199
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --store) store="$2"; shift 2 ;;
+    --calls) calls="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+work="$here/work" && mkdir -p "$work" "$here/results"
+dotnet publish "$here/../src/CallLog" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+calllog() { dotnet "$work/app/calllog.dll" "$@"; }
+
+if [ "$store" = postgres ]; then
+  db="$("$here/pg-cluster.sh" start 55432)"
+  trap '"$here/pg-cluster.sh" stop' EXIT
+  import_line="$(calllog demo --calls "$calls" --db "$db")"
+else
+  db="$work/sqlite-$calls.db"
+  if [ -f "$db.ready" ]; then
+    import_line="$(cat "$db.ready") (data set reused from an earlier run)"
+  else
+    rm -f "$db" "$db-wal" "$db-shm"
+    import_line="$(calllog demo --calls "$calls" --db "$db")"
+    echo "$import_line" > "$db.ready"
+  fi
+fi
+echo "$import_line"
+key="$(calllog keys create --name bench --permissions can_read_calls --db "$db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+  echo "port $port is already in use; stop whatever listens there first" >&2
+  exit 1
+fi
+calllog serve --db "$db" --urls "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "$base/api/v1/calls" && break; sleep 0.2; done
+kill -0 "$server" 2>/dev/null || { echo "calllog serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+
+depth=$(( calls >= 2000000 ? 1000000 : calls / 2 ))
+cursor="$(python3 "$here/cursor-walk.py" "$base" "$key" "$depth")"
+deep_page=$(( depth / 100 ))
+
+scenarios=(
+  "seed default (page 1)|"
+  "agent_id=12345|agent_id=12345"
+  "status=completed|status=completed"
+  "status=in-progress (rare)|status=in-progress"
+  "type=inbound|type=inbound"
+  "seed example: agent_id=12345&type=outbound&limit=25|agent_id=12345&type=outbound&page=1&limit=25"
+  "agent + status + type|agent_id=12345&status=failed&type=inbound"
+  "limit=100|limit=100"
+  "count only (limit=1)|limit=1"
+  "cursor at depth $depth, limit=100|limit=100&cursor=$cursor"
+  "page 2 by cursor's twin: page=2, limit=100|limit=100&page=2"
+  "offset page at depth $depth (page=$deep_page, limit=100)|limit=100&page=$deep_page"
+)
+
+out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
+{
+  echo "# List endpoint, $store, $calls calls"
+  echo
+  echo "- Command: \`bench/run.sh --store $store --calls $calls --duration $duration --connections $connections\`"
+  echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; wrk on the same machine"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$here/.." rev-parse --short HEAD)"
+  echo "- Import: $import_line"
+  echo "- Load: wrk, 2 threads, $connections connections, ${duration}s per row, keep-alive, one request shape per row"
+  echo
+  echo "| request | requests/s | p50 | p99 | errors |"
+  echo "|---|---:|---:|---:|---:|"
+} > "$out"
+for scenario in "${scenarios[@]}"; do
+  name="${scenario%%|*}" query="${scenario#*|}"
+  result="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $key" "$base/api/v1/calls?$query")"
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$result")"
+  p50="$(awk '$1=="50%" {print $2}' <<<"$result")"
+  p99="$(awk '$1=="99%" {print $2}' <<<"$result")"
+  errors="$(awk '/Non-2xx/ {print $NF}' <<<"$result")"
+  echo "| $name | $rps | $p50 | $p99 | ${errors:-0} |" >> "$out"
+  echo "$name: $rps req/s, p50 $p50, p99 $p99"
+done
+rss_kb="$(awk '/VmHWM/ {print $2}' /proc/$server/status)"
+echo >> "$out"
+echo "Server peak RSS: $(( rss_kb / 1024 )) MiB" >> "$out"
+echo "wrote $out"

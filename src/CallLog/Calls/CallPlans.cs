@@ -1,0 +1,48 @@
+using System.Text;
+using CallLog.Storage;
+using CallLog.Workspaces;
+using Dapper;
+
+namespace CallLog.Calls;
+
+/// <summary>The store's own account of how it reads a list request: the plans `calllog explain` prints.</summary>
+internal static class CallPlans
+{
+    public static async Task<IReadOnlyList<(string Title, string Plan)>> ExplainAsync(
+        Database database, string workspace, CallListQuery query, bool keyset, bool analyze, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
+        IReadOnlyList<string>? agents = null;
+        if (query.AgentId is not null)
+        {
+            agents = await CallQueries.ResolveAgentsAsync(connection, workspaceId, query.AgentId, cancellationToken);
+            agents = agents.Count > 0 ? agents : [query.AgentId];
+        }
+        var filter = new CallFilter(workspaceId, agents, query.Status, query.Type);
+        // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
+        CallPosition? after = keyset ? new CallPosition(long.MaxValue, "") : null;
+        var prefix = database is PostgresDatabase
+            ? analyze ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " : "EXPLAIN (COSTS OFF) "
+            : "EXPLAIN QUERY PLAN ";
+
+        var plans = new List<(string, string)>();
+        foreach (var (title, (sql, parameters)) in new[]
+        {
+            ("count", CallQueries.CountQuery(filter)),
+            (keyset ? $"page after a cursor, limit {query.Limit}" : $"page {query.Page}, limit {query.Limit}",
+                CallQueries.PageQuery(filter, after, keyset ? 0 : query.Offset, query.Limit + 1)),
+        })
+        {
+            var rows = await connection.QueryAsync(new CommandDefinition(prefix + sql, parameters, cancellationToken: cancellationToken));
+            var plan = new StringBuilder();
+            foreach (IDictionary<string, object?> row in rows)
+            {
+                // SQLite: (id, parent, notused, detail); PostgreSQL: one "QUERY PLAN" column.
+                plan.AppendLine(row.TryGetValue("detail", out var detail) ? $"{row["parent"]}/{row["id"]} {detail}" : $"{row.Values.First()}");
+            }
+            plans.Add((title, plan.ToString().TrimEnd()));
+        }
+        return plans;
+    }
+}
