@@ -7,6 +7,8 @@
 # PostgreSQL, a throwaway cluster), then runs wrk against one request shape at a time and writes
 # bench/results/<date>-<store>-<N>.md. Data sets are kept in bench/work/ and reused for the same N.
 set -euo pipefail
+# Interrupted or killed, still run the EXIT trap: it stops the server (and the cluster) this run started.
+trap 'exit 130' INT TERM
 here="$(cd "$(dirname "$0")" && pwd)"
 store=sqlite calls=100000 duration=10 connections=32 port=5199
 while [ $# -gt 0 ]; do
@@ -45,7 +47,9 @@ if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
   echo "port $port is already in use; stop whatever listens there first" >&2
   exit 1
 fi
-calllog serve --db "$db" --urls "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+# Started directly (not through the calllog function), so $! is the server itself: the trap stops it
+# and /proc/$server is its memory.
+dotnet "$work/app/calllog.dll" serve --db "$db" --urls "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
 base="http://127.0.0.1:$port"
@@ -77,7 +81,7 @@ out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
   echo
   echo "- Command: \`bench/run.sh --store $store --calls $calls --duration $duration --connections $connections\`"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; wrk on the same machine"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(git -C "$here/.." rev-parse --short HEAD)"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." describe --always --dirty) (\`-dirty\`: the working tree had uncommitted changes)"
   echo "- Import: $import_line"
   echo "- Load: wrk, 2 threads, $connections connections, ${duration}s per row, keep-alive, one request shape per row"
   echo
@@ -97,4 +101,19 @@ done
 rss_kb="$(awk '/VmHWM/ {print $2}' /proc/$server/status)"
 echo >> "$out"
 echo "Server peak RSS: $(( rss_kb / 1024 )) MiB" >> "$out"
+
+# The store's own plans for the seed's request shapes at this size (PostgreSQL: with rows actually read).
+analyze=""; [ "$store" = postgres ] && analyze="--analyze"
+{
+  echo
+  echo "## Query plans (\`calllog explain $analyze\`)"
+  for args in "" "--agent-id 12345" "--status in-progress" "--type inbound" "--agent-id 12345 --type outbound --limit 25" "--keyset --limit 100"; do
+    echo
+    echo "### \`explain $args\`"
+    echo '```'
+    # shellcheck disable=SC2086
+    calllog explain --db "$db" $analyze $args
+    echo '```'
+  done
+} >> "$out"
 echo "wrote $out"

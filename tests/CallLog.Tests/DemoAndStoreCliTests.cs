@@ -3,34 +3,16 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public abstract class DemoAndStoreCliTests<TStore> : IAsyncLifetime where TStore : TestStore, new()
+public abstract class DemoAndStoreCliTests<TStore> : StoreTests<TStore> where TStore : TestStore, new()
 {
-    private readonly TStore _store = new();
-
-    public async ValueTask InitializeAsync() => await _store.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Another empty store of the same kind.</summary>
-    private static async Task<TStore> NewStoreAsync()
-    {
-        var store = new TStore();
-        await store.InitializeAsync();
-        return store;
-    }
-
     [Fact]
     public async Task DemoIsDeterministicForASeed()
     {
         await using var other = await NewStoreAsync();
-        await _store.SucceedAsync("demo", "--calls", "300", "--seed", "42");
+        await Store.SucceedAsync("demo", "--calls", "300", "--seed", "42");
         await other.SucceedAsync("demo", "--calls", "300", "--seed", "42");
 
-        var first = (await _store.SucceedAsync("export")).Stdout;
+        var first = (await Store.SucceedAsync("export")).Stdout;
         Assert.Equal(first, (await other.SucceedAsync("export")).Stdout);
 
         await using var third = await NewStoreAsync();
@@ -41,9 +23,9 @@ public abstract class DemoAndStoreCliTests<TStore> : IAsyncLifetime where TStore
     [Fact]
     public async Task DemoDataCoversEveryStatusAndDirectionRealistically()
     {
-        await _store.SucceedAsync("demo", "--calls", "1000", "--workspace", "demo-ws");
+        await Store.SucceedAsync("demo", "--calls", "1000", "--workspace", "demo-ws");
 
-        var calls = (await _store.SucceedAsync("export", "--workspace", "demo-ws")).Stdout
+        var calls = (await Store.SucceedAsync("export", "--workspace", "demo-ws")).Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
 
         Assert.Equal(1000, calls.Count);
@@ -63,19 +45,19 @@ public abstract class DemoAndStoreCliTests<TStore> : IAsyncLifetime where TStore
     [Fact]
     public async Task TheStoreComesFromCallLogDbWhenDbIsNotGiven()
     {
-        var env = new Dictionary<string, string> { ["CALLLOG_DB"] = _store.Db };
+        var env = new Dictionary<string, string> { ["CALLLOG_DB"] = Store.Db };
 
         var created = await CallLogProcess.RunAsync(["keys", "create", "--name", "env", "--permissions", "can_read_calls"], environment: env);
 
         Assert.True(created.ExitCode == 0, created.ToString());
-        Assert.Contains("env", (await _store.SucceedAsync("keys", "list", "--json")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("env", (await Store.SucceedAsync("keys", "list", "--json")).Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task MigrateCreatesTheSchemaAndIsRepeatable()
     {
-        Assert.Contains("up to date", (await _store.SucceedAsync("migrate")).Stdout, StringComparison.Ordinal);
-        Assert.Contains("up to date", (await _store.SucceedAsync("migrate")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("up to date", (await Store.SucceedAsync("migrate")).Stdout, StringComparison.Ordinal);
+        Assert.Contains("up to date", (await Store.SucceedAsync("migrate")).Stdout, StringComparison.Ordinal);
     }
 }
 

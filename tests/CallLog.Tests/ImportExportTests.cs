@@ -3,31 +3,13 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : TestStore, new()
+public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStore : TestStore, new()
 {
-    private readonly TStore _store = new();
-
-    public async ValueTask InitializeAsync() => await _store.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Another empty store of the same kind.</summary>
-    private static async Task<TStore> NewStoreAsync()
-    {
-        var store = new TStore();
-        await store.InitializeAsync();
-        return store;
-    }
-
-    private async Task<string> ExportAsync(params string[] args) => (await _store.SucceedAsync(["export", .. args])).Stdout;
+    private async Task<string> ExportAsync(params string[] args) => (await Store.SucceedAsync(["export", .. args])).Stdout;
 
     private async Task<string> WriteFileAsync(IEnumerable<string> lines)
     {
-        var path = _store.PathFor($"{Guid.NewGuid():N}.ndjson");
+        var path = Store.PathFor($"{Guid.NewGuid():N}.ndjson");
         await File.WriteAllLinesAsync(path, lines, TestContext.Current.CancellationToken);
         return path;
     }
@@ -35,7 +17,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     [Fact]
     public async Task ExportThenImportReproducesTheDataByteForByte()
     {
-        await _store.SucceedAsync("demo", "--calls", "700", "--seed", "5");
+        await Store.SucceedAsync("demo", "--calls", "700", "--seed", "5");
         var exported = await ExportAsync();
         Assert.Equal(700, exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
@@ -51,7 +33,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     [Fact]
     public async Task ExportWritesTheApiShapeNewestFirst()
     {
-        await _store.ImportAsync(KnownCalls.All);
+        await Store.ImportAsync(KnownCalls.All);
 
         var lines = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -62,23 +44,23 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     [Fact]
     public async Task ExportFiltersLikeTheApi()
     {
-        await _store.ImportAsync(KnownCalls.All);
+        await Store.ImportAsync(KnownCalls.All);
 
         var lines = (await ExportAsync("--status", "completed", "--type", "outbound", "--agent-id", "12345")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         var expected = KnownCalls.Ordered(c => c.Status == "completed" && c.Type == "outbound" && c.AgentId == "assistant_12345");
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Select(c => c.ToJson()), lines);
-        Assert.NotEqual(0, (await _store.RunAsync("export", "--status", "done")).ExitCode);
+        Assert.NotEqual(0, (await Store.RunAsync("export", "--status", "done")).ExitCode);
     }
 
     [Fact]
     public async Task ImportUpsertsByIdWithinTheWorkspace()
     {
-        await _store.ImportAsync([TestCall.Completed("call_1"), TestCall.Completed("call_2")]);
+        await Store.ImportAsync([TestCall.Completed("call_1"), TestCall.Completed("call_2")]);
         var renamed = TestCall.Completed("call_1") with { Summary = "Updated.", AgentName = "Renamed Agent", Contact = new TestContact(123, "Jane Doe", null, null) };
-        await _store.ImportAsync([renamed]);
-        await _store.ImportAsync([TestCall.Completed("call_1")], "other");
+        await Store.ImportAsync([renamed]);
+        await Store.ImportAsync([TestCall.Completed("call_1")], "other");
 
         var lines = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
@@ -99,7 +81,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     {
         var input = $"{TestCall.Completed("call_a").ToJson()}\n\n{TestCall.Completed("call_b").ToJson()}\n";
 
-        var result = await _store.RunWithInputAsync(input, "import", "-");
+        var result = await Store.RunWithInputAsync(input, "import", "-");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Imported 2 calls", result.Stdout, StringComparison.Ordinal);
@@ -109,7 +91,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     [MemberData(nameof(BadImportLines.All), MemberType = typeof(BadImportLines))]
     public async Task ABadLineAbortsTheWholeImportAndNamesTheLineAndField(string badLine, string expected)
     {
-        await _store.ImportAsync([TestCall.Completed("call_existing") with { Summary = "Before." }]);
+        await Store.ImportAsync([TestCall.Completed("call_existing") with { Summary = "Before." }]);
         var before = await ExportAsync();
         var lines = new List<string>
         {
@@ -120,7 +102,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
             TestCall.Completed("call_new_3").ToJson(),
         };
 
-        var result = await _store.RunAsync("import", await WriteFileAsync(lines));
+        var result = await Store.RunAsync("import", await WriteFileAsync(lines));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("line 4", result.Stderr, StringComparison.Ordinal);
@@ -134,7 +116,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
         var minimal = """{"id":"call_min","agent_id":"a1","status":"in-progress","type":"inbound","phone_number":"+442071234567","started_at":"2025-04-23T14:30:45+02:00"}""";
         var nulls = """{"id":"call_nulls","agent_id":"a1","agent_name":null,"status":"failed","type":"outbound","phone_number":"+15550000000","started_at":"2025-04-23T14:30:45Z","ended_at":null,"duration_seconds":null,"summary":null,"recording_url":null,"contact":{"id":9,"name":null,"email":null,"company":null}}""";
 
-        var result = await _store.RunAsync("import", await WriteFileAsync([minimal, nulls]));
+        var result = await Store.RunAsync("import", await WriteFileAsync([minimal, nulls]));
         Assert.True(result.ExitCode == 0, result.ToString());
 
         var exported = (await ExportAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -146,7 +128,7 @@ public abstract class ImportExportTests<TStore> : IAsyncLifetime where TStore : 
     [Fact]
     public async Task AMissingFileIsAnError()
     {
-        var result = await _store.RunAsync("import", _store.PathFor("nope.ndjson"));
+        var result = await Store.RunAsync("import", Store.PathFor("nope.ndjson"));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("nope.ndjson", result.Stderr, StringComparison.Ordinal);

@@ -3,30 +3,12 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestStore, new()
+public abstract class KeysCliTests<TStore> : StoreTests<TStore> where TStore : TestStore, new()
 {
-    private readonly TStore _store = new();
-
-    public async ValueTask InitializeAsync() => await _store.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Another empty store of the same kind.</summary>
-    private static async Task<TStore> NewStoreAsync()
-    {
-        var store = new TStore();
-        await store.InitializeAsync();
-        return store;
-    }
-
     [Fact]
     public async Task CreateWithJsonPrintsTheKeyOnceWithItsFields()
     {
-        var result = await _store.SucceedAsync("keys", "create", "--name", "billing sync", "--permissions", "can_read_calls,can_write_calls",
+        var result = await Store.SucceedAsync("keys", "create", "--name", "billing sync", "--permissions", "can_read_calls,can_write_calls",
             "--workspace", "acme", "--expires-in", "90d", "--json");
 
         using var json = JsonDocument.Parse(result.Stdout);
@@ -43,20 +25,20 @@ public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestS
     [Fact]
     public async Task TwoKeysNeverShareASecret()
     {
-        var (_, first) = await _store.CreateKeyAsync("can_read_calls");
-        var (_, second) = await _store.CreateKeyAsync("can_read_calls");
+        var (_, first) = await Store.CreateKeyAsync("can_read_calls");
+        var (_, second) = await Store.CreateKeyAsync("can_read_calls");
         Assert.NotEqual(first, second);
     }
 
     [Fact]
     public async Task ListShowsPrefixPermissionsAndStateButNeverTheSecret()
     {
-        var (id, secret) = await _store.CreateKeyAsync("can_read_calls");
-        var (revokedId, _) = await _store.CreateKeyAsync("can_write_calls");
-        await _store.SucceedAsync("keys", "revoke", revokedId);
+        var (id, secret) = await Store.CreateKeyAsync("can_read_calls");
+        var (revokedId, _) = await Store.CreateKeyAsync("can_write_calls");
+        await Store.SucceedAsync("keys", "revoke", revokedId);
 
-        var json = await _store.SucceedAsync("keys", "list", "--json");
-        var table = await _store.SucceedAsync("keys", "list");
+        var json = await Store.SucceedAsync("keys", "list", "--json");
+        var table = await Store.SucceedAsync("keys", "list");
 
         Assert.DoesNotContain(secret[12..], json.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(secret[12..], table.Stdout, StringComparison.Ordinal);
@@ -75,10 +57,10 @@ public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestS
     [Fact]
     public async Task ListIsScopedToTheWorkspace()
     {
-        var (acme, _) = await _store.CreateKeyAsync("can_read_calls", "acme");
-        var (globex, _) = await _store.CreateKeyAsync("can_read_calls", "globex");
+        var (acme, _) = await Store.CreateKeyAsync("can_read_calls", "acme");
+        var (globex, _) = await Store.CreateKeyAsync("can_read_calls", "globex");
 
-        var result = await _store.SucceedAsync("keys", "list", "--workspace", "acme", "--json");
+        var result = await Store.SucceedAsync("keys", "list", "--workspace", "acme", "--json");
 
         Assert.Contains(acme, result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(globex, result.Stdout, StringComparison.Ordinal);
@@ -87,7 +69,7 @@ public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestS
     [Fact]
     public async Task RevokingAnUnknownKeyIsAnError()
     {
-        var result = await _store.RunAsync("keys", "revoke", "key_doesNotExist");
+        var result = await Store.RunAsync("keys", "revoke", "key_doesNotExist");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("key_doesNotExist", result.Stderr, StringComparison.Ordinal);
@@ -105,17 +87,17 @@ public abstract class KeysCliTests<TStore> : IAsyncLifetime where TStore : TestS
         var options = new Dictionary<string, string> { ["--name"] = "x", ["--permissions"] = "can_read_calls", [option] = value };
         string[] args = ["keys", "create", .. options.SelectMany(o => new[] { o.Key, o.Value })];
 
-        var result = await _store.RunAsync(args);
+        var result = await Store.RunAsync(args);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(named, result.Stderr, StringComparison.Ordinal);
-        Assert.Empty(JsonDocument.Parse((await _store.SucceedAsync("keys", "list", "--json")).Stdout).RootElement.EnumerateArray());
+        Assert.Empty(JsonDocument.Parse((await Store.SucceedAsync("keys", "list", "--json")).Stdout).RootElement.EnumerateArray());
     }
 
     [Fact]
     public async Task CreateWithoutPermissionsIsAUsageError()
     {
-        var result = await _store.RunAsync("keys", "create", "--name", "x");
+        var result = await Store.RunAsync("keys", "create", "--name", "x");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--permissions", result.Stderr + result.Stdout, StringComparison.Ordinal);

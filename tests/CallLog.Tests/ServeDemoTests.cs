@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using CallLog.Tests.Infrastructure;
 
@@ -7,6 +8,16 @@ namespace CallLog.Tests;
 public sealed class DemoServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     protected override IEnumerable<string> ServeOptions => ["--demo"];
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (Store.Unavailable is null)
+        {
+            // A second `serve --demo` on the same, now filled, store: no second data set, a fresh key.
+            await StartAsync();
+        }
+    }
 }
 
 public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TStore : TestStore, new()
@@ -27,6 +38,17 @@ public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TS
             Assert.Equal("assistant_12345", c.GetProperty("agent_id").GetString());
             Assert.Equal("outbound", c.GetProperty("type").GetString());
         });
+    }
+
+    [Fact]
+    public async Task ServingDemoAgainAddsNoDataButPrintsAnotherKey()
+    {
+        _ = server.Client;
+
+        Assert.Single(Regex.Matches(server.Log, "Added 2,000 demo calls"));
+        Assert.Contains("already has calls; no demo data added", server.Log, StringComparison.Ordinal);
+        Assert.Equal(2, Patterns.SecretInText().Matches(server.Log).Select(m => m.Value).Distinct().Count());
+        Assert.Equal(2000, (await server.Store.ExportLinesAsync()).Length);
     }
 
     [Fact]

@@ -46,7 +46,8 @@ internal static class ServeCommand
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             var hasCalls = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) is { } id
-                && await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM (SELECT 1 FROM calls WHERE workspace_id = @id LIMIT 1)", new { id }) > 0;
+                && await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, new Dapper.CommandDefinition(
+                    "SELECT COALESCE(SUM(calls), 0) FROM call_tallies WHERE workspace_id = @id", new { id }, cancellationToken: cancellationToken)) > 0;
             if (hasCalls)
             {
                 Console.WriteLine($"Workspace '{workspace}' already has calls; no demo data added.");

@@ -15,7 +15,7 @@ internal sealed class KeyUsageOptions
 /// </summary>
 internal sealed class KeyUsageTracker(KeyStore keys, IOptions<KeyUsageOptions> options, ILogger<KeyUsageTracker> logger) : BackgroundService
 {
-    private ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
 
     public void Record(string keyId, DateTimeOffset usedAt) =>
         _pending.AddOrUpdate(keyId, usedAt.ToUnixTimeSeconds(), (_, previous) => Math.Max(previous, usedAt.ToUnixTimeSeconds()));
@@ -44,14 +44,22 @@ internal sealed class KeyUsageTracker(KeyStore keys, IOptions<KeyUsageOptions> o
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
-        if (batch.IsEmpty)
+        // Take each entry only if it is unchanged: a use recorded meanwhile stays for the next flush.
+        var batch = new List<(string Id, long UsedAt)>();
+        foreach (var entry in _pending)
+        {
+            if (_pending.TryRemove(entry))
+            {
+                batch.Add((entry.Key, entry.Value));
+            }
+        }
+        if (batch.Count == 0)
         {
             return;
         }
         try
         {
-            await keys.RecordUseAsync([.. batch.Select(p => (p.Key, p.Value))], cancellationToken);
+            await keys.RecordUseAsync(batch, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using DbUp.Builder;
 
 namespace CallLog.Storage;
 
@@ -42,6 +43,18 @@ internal abstract class Database
         return true;
     }
 
-    protected static string MigrationFailed(string target, Exception? error) =>
-        $"migrating {target} failed: {error?.Message ?? "unknown error"}";
+    /// <summary>Runs this store's scripts (embedded from Migrations/&lt;folder&gt;), one transaction per script.</summary>
+    protected string? Upgrade(UpgradeEngineBuilder builder, string folder)
+    {
+        var result = builder
+            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        return result.Successful ? null : MigrationFailed(result.Error);
+    }
+
+    protected string MigrationFailed(Exception? error) =>
+        $"migrating {Description} failed: {error?.Message ?? "unknown error"}";
 }

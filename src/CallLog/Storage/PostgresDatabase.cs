@@ -58,14 +58,7 @@ internal sealed class PostgresDatabase : Database
             }
             try
             {
-                var result = DeployChanges.To
-                    .PostgresqlDatabase(_connectionString)
-                    .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains(".Migrations.Postgres.", StringComparison.Ordinal))
-                    .WithTransactionPerScript()
-                    .LogToNowhere()
-                    .Build()
-                    .PerformUpgrade();
-                return result.Successful ? null : MigrationFailed(_description, result.Error);
+                return Upgrade(DeployChanges.To.PostgresqlDatabase(_connectionString), "Postgres");
             }
             finally
             {
@@ -77,7 +70,7 @@ internal sealed class PostgresDatabase : Database
         catch (NpgsqlException ex)
         {
             // The message names the host and what went wrong; the connection string (with its password) never appears.
-            return MigrationFailed(_description, ex);
+            return MigrationFailed(ex);
         }
     }
 }

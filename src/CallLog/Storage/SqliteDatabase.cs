@@ -41,12 +41,10 @@ internal sealed class SqliteDatabase : Database
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        // No per-connection pragmas here: this runs twice per request. The importer, the one large
+        // writer, sets what it needs on its own connection.
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var pragma = connection.CreateCommand();
-        // In WAL mode NORMAL survives an application crash and skips an fsync per commit.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -57,7 +55,7 @@ internal sealed class SqliteDatabase : Database
         using var migrationLock = AcquireMigrationLock();
         if (migrationLock is null)
         {
-            return $"migrating {_path} failed: another process held {_path}.migration-lock for over a minute.";
+            return MigrationFailed(new TimeoutException($"another process held {_path}.migration-lock for over a minute"));
         }
         try
         {
@@ -72,16 +70,9 @@ internal sealed class SqliteDatabase : Database
         }
         catch (SqliteException ex)
         {
-            return MigrationFailed(_path, ex);
+            return MigrationFailed(ex);
         }
-        var result = DeployChanges.To
-            .SqliteDatabase(_connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
-        return result.Successful ? null : MigrationFailed(_path, result.Error);
+        return Upgrade(DeployChanges.To.SqliteDatabase(_connectionString), "Sqlite");
     }
 
     private FileStream? AcquireMigrationLock()

@@ -45,7 +45,7 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
     /// <summary>Data and keys the tests of one class share, written before the server starts.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         await Store.InitializeAsync();
         if (Store.Unavailable is not null)
