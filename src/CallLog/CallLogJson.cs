@@ -11,6 +11,7 @@ namespace CallLog;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CallPage))]
 [JsonSerializable(typeof(Call))]
+[JsonSerializable(typeof(CallDetail))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(IReadOnlyList<KeyInfo>))]

@@ -14,6 +14,8 @@ internal static partial class CallJsonReader
         ["id", "agent_id", "agent_name", "status", "type", "phone_number", "started_at", "ended_at",
          "duration_seconds", "summary", "recording_url", "contact"];
 
+    private static readonly string[] WriteFields = [.. Fields, "transcript", "metadata"];
+
     private static readonly string[] ContactFields = ["id", "name", "email", "company"];
 
     private const int MaxIdLength = 200;
@@ -36,20 +38,54 @@ internal static partial class CallJsonReader
         }
     }
 
-    public static Call? Read(JsonElement root, out string? error)
+    public static Call? Read(JsonElement root, out string? error) => Read(root, Fields, null, out error);
+
+    /// <summary>
+    /// A write of one call (PUT): the call shape plus <c>transcript</c> (string or null) and <c>metadata</c>
+    /// (an object, or null for {}). <c>id</c> may be left out; if present it must be the URL's.
+    /// </summary>
+    public static CallWrite? ReadWrite(JsonElement root, string id, out string? error)
+    {
+        if (Read(root, WriteFields, id, out error) is not { } call)
+        {
+            return null;
+        }
+        var e = new Errors();
+        var transcript = e.OptionalString(root, "transcript");
+        string? metadata = null;
+        if (root.TryGetProperty("metadata", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                e.Fail("metadata", $"must be an object or null, got {Describe(value)}");
+            }
+            else if (value.EnumerateObject().Any())
+            {
+                metadata = value.GetRawText();
+            }
+        }
+        error = e.First;
+        return error is null ? new CallWrite(call, transcript, metadata) : null;
+    }
+
+    private static Call? Read(JsonElement root, string[] allowed, string? urlId, out string? error)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             error = $"expected a JSON object, got {Describe(root)}";
             return null;
         }
-        if (FirstUnexpected(root, Fields) is { } unexpected)
+        if (FirstUnexpected(root, allowed) is { } unexpected)
         {
             error = unexpected;
             return null;
         }
         var e = new Errors();
-        var id = e.Id(root, "id");
+        var id = urlId is not null && !root.TryGetProperty("id", out _) ? urlId : e.Id(root, "id");
+        if (urlId is not null && id is not null && id != urlId)
+        {
+            e.Fail("id", "must match the id in the URL (or be left out)");
+        }
         var agentId = e.Id(root, "agent_id");
         var agentName = e.OptionalString(root, "agent_name");
         var status = e.Enum<CallStatus>(root, "status", CallEnums.TryParseStatus, CallEnums.StatusNames);

@@ -12,6 +12,7 @@ internal static class CallsApi
     {
         var group = routes.MapGroup("/api/v1/calls");
         group.MapGet("", ListCalls).RequireAuthorization(Permissions.ReadCalls);
+        group.MapCallById();
         return group;
     }
 

@@ -50,7 +50,7 @@ internal static class PostgresCallImport
             agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
             phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
             duration_seconds = excluded.duration_seconds, summary = excluded.summary,
-            recording_url = excluded.recording_url, contact_id = excluded.contact_id;
+            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1;
         """;
 
     public static async Task<ImportOutcome> RunAsync(PostgresDatabase database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ internal static class ErrorCodes
     public const string PermissionDenied = "permission_denied";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
+    public const string PreconditionFailed = "precondition_failed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
     public const string ServerError = "server_error";
 
     /// <summary>The code for a response that left the pipeline with a status and no body.</summary>
@@ -24,6 +27,8 @@ internal static class ErrorCodes
         403 => (PermissionDenied, "The API key doesn't have the required permission."),
         404 => (NotFound, $"No resource at {method} {path}."),
         405 => (MethodNotAllowed, $"{method} is not allowed on {path}."),
+        413 => (PayloadTooLarge, "The request body is too large."),
+        415 => (UnsupportedMediaType, "The request body must be application/json."),
         _ when status >= 500 => (ServerError, "An unexpected server error occurred."),
         _ => ($"http_{status}", $"The request failed with status {status}."),
     };

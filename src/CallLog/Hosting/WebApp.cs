@@ -26,6 +26,7 @@ internal static class WebApp
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<CallQueries>();
         builder.Services.AddSingleton<CursorCodec>();
+        builder.Services.AddSingleton<CallWrites>();
 
         // JSON: source-generated, snake_case, the seed's timestamp form.
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Security.Claims;
+using CallLog.Authentication;
+using CallLog.Errors;
+using CallLog.Keys;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace CallLog.Calls;
+
+/// <summary>One call by id: read it in full, create or replace it, delete it. ETags make writes safe to race.</summary>
+internal static class CallByIdApi
+{
+    public static RouteGroupBuilder MapCallById(this RouteGroupBuilder calls)
+    {
+        calls.MapGet("/{id}", GetCall).RequireAuthorization(Permissions.ReadCalls);
+        calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls);
+        calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls);
+        return calls;
+    }
+
+    public static async Task<IResult> GetCall(string id, HttpResponse response, ClaimsPrincipal user, CallWrites calls, CancellationToken cancellationToken)
+    {
+        // Another workspace's call is a 404 too, never a 403: ids reveal nothing across workspaces.
+        if (await calls.GetAsync(user.WorkspaceId(), id, cancellationToken) is not { } stored)
+        {
+            return NotFound(id);
+        }
+        response.Headers.ETag = ETag(stored.Version);
+        return TypedResults.Ok(stored.Detail);
+    }
+
+    public static async Task<IResult> PutCall(string id, HttpRequest request, ClaimsPrincipal user, CallWrites calls, CancellationToken cancellationToken)
+    {
+        if (!TryIfMatch(request, out var ifMatch))
+        {
+            return PreconditionFailed();
+        }
+        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        using (document)
+        {
+            if (CallJsonReader.ReadWrite(document!.RootElement, id, out var problem) is not { } write)
+            {
+                return TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {problem}."));
+            }
+            var (outcome, stored) = await calls.PutAsync(user.WorkspaceId(), write, ifMatch, cancellationToken);
+            if (outcome == WriteOutcome.PreconditionFailed)
+            {
+                return PreconditionFailed();
+            }
+            request.HttpContext.Response.Headers.ETag = ETag(stored!.Version);
+            return outcome == WriteOutcome.Created
+                ? TypedResults.Created($"/api/v1/calls/{Uri.EscapeDataString(id)}", stored.Detail)
+                : TypedResults.Ok(stored.Detail);
+        }
+    }
+
+    public static async Task<IResult> DeleteCall(string id, HttpRequest request, ClaimsPrincipal user, CallWrites calls, CancellationToken cancellationToken)
+    {
+        if (!TryIfMatch(request, out var ifMatch))
+        {
+            return PreconditionFailed();
+        }
+        return await calls.DeleteAsync(user.WorkspaceId(), id, ifMatch, cancellationToken) switch
+        {
+            WriteOutcome.Deleted => TypedResults.NoContent(),
+            WriteOutcome.NotFound => NotFound(id),
+            _ => PreconditionFailed(),
+        };
+    }
+
+    private static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    /// <summary>If-Match as this API writes ETags: <c>"N"</c>, or <c>*</c>. Anything else can never match.</summary>
+    private static bool TryIfMatch(HttpRequest request, out int? version)
+    {
+        version = null;
+        var header = request.Headers.IfMatch.ToString();
+        if (header.Length == 0)
+        {
+            return true;
+        }
+        if (header.Trim() == "*")
+        {
+            version = CallWrites.AnyVersion;
+            return true;
+        }
+        if (EntityTagHeaderValue.TryParse(header.Trim(), out var tag) && !tag.IsWeak &&
+            int.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            version = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    private static JsonHttpResult<ApiError> NotFound(string id) =>
+        TypedResults.Json(new ApiError(ErrorCodes.NotFound, $"No call with id '{(id.Length <= 60 ? id : id[..60] + "...")}'."), CallLogJson.Wire.ApiError, statusCode: 404);
+
+    private static JsonHttpResult<ApiError> PreconditionFailed() =>
+        TypedResults.Json(new ApiError(ErrorCodes.PreconditionFailed, "The call changed since the ETag in If-Match was read; GET it again and retry."),
+            CallLogJson.Wire.ApiError, statusCode: 412);
+}

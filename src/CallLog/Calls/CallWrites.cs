@@ -1,0 +1,133 @@
+using System.Data.Common;
+using CallLog.Storage;
+using Dapper;
+
+namespace CallLog.Calls;
+
+internal enum WriteOutcome { Created, Replaced, Unchanged, Deleted, NotFound, PreconditionFailed }
+
+/// <summary>A call as stored, with the version its ETag is made of.</summary>
+internal sealed record StoredCall(CallDetail Detail, int Version);
+
+/// <summary>
+/// Reads and writes one call by id. Every write is one transaction; a version per call makes
+/// If-Match exact: an update only lands on the version it was decided against.
+/// </summary>
+internal sealed class CallWrites(Database database)
+{
+    private const string SelectOne =
+        $"""
+        SELECT {CallQueries.Columns}, c.transcript, c.metadata, c.version
+        FROM calls c {CallQueries.Joins}
+        WHERE c.workspace_id = @workspaceId AND c.id = @id
+        """;
+
+    public async Task<StoredCall?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, workspaceId, id, cancellationToken);
+    }
+
+    private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SelectOne, new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+        var call = CallQueries.ReadCall(reader);
+        var transcript = reader.IsDBNull(15) ? null : reader.GetString(15);
+        var metadata = reader.IsDBNull(16) ? null : reader.GetString(16);
+        return new StoredCall(CallDetail.From(call, transcript, metadata), reader.GetInt32(17));
+    }
+
+    /// <summary>Creates or replaces a call. Writing what is already stored changes nothing, not even the version.</summary>
+    public async Task<(WriteOutcome Outcome, StoredCall? Call)> PutAsync(long workspaceId, CallWrite write, int? ifMatch, CancellationToken cancellationToken)
+    {
+        // Without If-Match the last writer wins: a write that lost a race to another (PostgreSQL,
+        // READ COMMITTED) is decided again against what is now stored.
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await TryPutAsync(workspaceId, write, ifMatch, cancellationToken);
+            if (result.Outcome != WriteOutcome.PreconditionFailed || ifMatch is not null || attempt == 5)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<(WriteOutcome Outcome, StoredCall? Call)> TryPutAsync(long workspaceId, CallWrite write, int? ifMatch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await GetAsync(connection, transaction, workspaceId, write.Call.Id, cancellationToken);
+        if (ifMatch is { } expected && current?.Version != expected && !(expected == AnyVersion && current is not null))
+        {
+            return (WriteOutcome.PreconditionFailed, current);
+        }
+        var wanted = CallDetail.From(write.Call, write.Transcript, write.Metadata);
+        if (current is not null && Same(current.Detail, wanted))
+        {
+            return (WriteOutcome.Unchanged, current);
+        }
+
+        var c = write.Call;
+        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id = c.AgentId, name = c.AgentName }, transaction, cancellationToken: cancellationToken));
+        if (c.Contact is { } k)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertContact,
+                new { w = workspaceId, id = k.Id, name = k.Name, email = k.Email, company = k.Company }, transaction, cancellationToken: cancellationToken));
+        }
+        var row = new
+        {
+            workspaceId, id = c.Id, agent = c.AgentId, status = (int)c.Status, type = (int)c.Type, phone = c.PhoneNumber,
+            started = c.StartedAt.ToUnixTimeSeconds(), ended = c.EndedAt?.ToUnixTimeSeconds(), duration = c.DurationSeconds,
+            summary = c.Summary, recording = c.RecordingUrl, contact = c.Contact?.Id, transcript = write.Transcript,
+            metadata = write.Metadata, version = current?.Version ?? 0,
+        };
+        var written = current is null
+            ? await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at, duration_seconds,
+                                   summary, recording_url, contact_id, transcript, metadata, version)
+                VALUES (@workspaceId, @id, @agent, @status, @type, @phone, @started, @ended, @duration,
+                        @summary, @recording, @contact, @transcript, @metadata, 1)
+                ON CONFLICT (workspace_id, id) DO NOTHING
+                """, row, transaction, cancellationToken: cancellationToken))
+            : await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE calls SET agent_id = @agent, status = @status, type = @type, phone_number = @phone, started_at = @started,
+                    ended_at = @ended, duration_seconds = @duration, summary = @summary, recording_url = @recording,
+                    contact_id = @contact, transcript = @transcript, metadata = @metadata, version = version + 1
+                WHERE workspace_id = @workspaceId AND id = @id AND version = @version
+                """, row, transaction, cancellationToken: cancellationToken));
+        if (written == 0)
+        {
+            // Another writer got there between our read and our write.
+            return (WriteOutcome.PreconditionFailed, current);
+        }
+        var stored = await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored);
+    }
+
+    public async Task<WriteOutcome> DeleteAsync(long workspaceId, string id, int? ifMatch, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM calls WHERE workspace_id = @workspaceId AND id = @id AND (@version IS NULL OR version = @version)",
+            new { workspaceId, id, version = ifMatch is AnyVersion ? null : ifMatch }, cancellationToken: cancellationToken));
+        if (deleted == 1)
+        {
+            return WriteOutcome.Deleted;
+        }
+        return await GetAsync(connection, null, workspaceId, id, cancellationToken) is null ? WriteOutcome.NotFound : WriteOutcome.PreconditionFailed;
+    }
+
+    /// <summary>If-Match: * (any current version).</summary>
+    public const int AnyVersion = -1;
+
+    private static bool Same(CallDetail a, CallDetail b) =>
+        a with { Metadata = default } == b with { Metadata = default }
+        && a.Metadata.GetRawText() == b.Metadata.GetRawText();
+}

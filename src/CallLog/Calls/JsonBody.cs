@@ -1,0 +1,54 @@
+using System.Text.Json;
+using CallLog.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallLog.Calls;
+
+/// <summary>
+/// Reads a JSON request body within a size limit, answering each way it can be wrong with its own
+/// error: 415 for another content type, 413 past the limit, 400 naming where the JSON breaks.
+/// </summary>
+internal static class JsonBody
+{
+    public const int MaxBytes = 1 << 20;
+
+    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Fail(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
+                $"The request body must be application/json; got '{request.ContentType ?? "no Content-Type"}'."));
+        }
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, TooLarge());
+        }
+        // Read at most one byte past the limit: a chunked body that lies about its size is caught too.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+            {
+                return (null, TooLarge());
+            }
+        }
+        try
+        {
+            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, TypedResults.BadRequest(ApiError.Validation(
+                $"The body is not valid JSON: the problem is at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.")));
+        }
+    }
+
+    private static JsonHttpResult<ApiError> TooLarge() =>
+        Fail(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB.");
+
+    private static JsonHttpResult<ApiError> Fail(int status, string code, string message) =>
+        TypedResults.Json(new ApiError(code, message), CallLogJson.Wire.ApiError, statusCode: status);
+}

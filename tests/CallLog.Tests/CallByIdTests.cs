@@ -1,0 +1,265 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+public sealed class WritableServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
+{
+    public string Writer { get; private set; } = "";
+    public string Reader { get; private set; } = "";
+    public string WriteOnly { get; private set; } = "";
+    public string OtherWorkspace { get; private set; } = "";
+
+    protected override async Task SeedAsync()
+    {
+        Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "runtime")).Secret;
+        Reader = (await Store.CreateKeyAsync("can_read_calls", "runtime")).Secret;
+        WriteOnly = (await Store.CreateKeyAsync("can_write_calls", "runtime")).Secret;
+        OtherWorkspace = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "someone-else")).Secret;
+    }
+}
+
+public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where TStore : TestStore, new()
+{
+    private static string Body(string id, string status = "completed", string? transcript = "Agent: Hello.\nCustomer: Hi.", string metadata = """{"campaign":"spring","attempt":2}""")
+    {
+        var call = TestCall.Completed(id) with { Status = status };
+        if (status == "in-progress")
+        {
+            call = call with { EndedAt = null, DurationSeconds = null };
+        }
+        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(call.ToJson())!;
+        json["transcript"] = JsonSerializer.SerializeToElement(transcript);
+        json["metadata"] = JsonDocument.Parse(metadata).RootElement;
+        return JsonSerializer.Serialize(json);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string id, string? key, string? body = null, string? ifMatch = null, string contentType = "application/json")
+    {
+        var request = new HttpRequestMessage(method, $"/api/v1/calls/{id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key ?? server.Writer);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return await server.Client.SendAsync(request, TestContext.Current.CancellationToken);
+    }
+
+    private const string MetadataArray = "a whole call whose metadata is [1]";
+
+    private static string NewId() => $"call_{Guid.NewGuid():N}";
+
+    private async Task<long> CountAsync(string query = "")
+    {
+        using var response = await server.Client.GetAsync($"/api/v1/calls?limit=1&{query}", server.Reader);
+        return (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("count").GetInt64();
+    }
+
+    [Fact]
+    public async Task PutCreatesACallThatGetShowsInFullAndTheListShowsAtOnce()
+    {
+        var id = NewId();
+        var before = await CountAsync();
+
+        using var put = await SendAsync(HttpMethod.Put, id, null, Body(id));
+        var created = await put.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal($"/api/v1/calls/{id}", put.Headers.Location?.OriginalString);
+        Assert.NotNull(put.Headers.ETag);
+
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        var detail = await get.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(put.Headers.ETag, get.Headers.ETag);
+        Assert.Equal("Agent: Hello.\nCustomer: Hi.", detail.GetProperty("transcript").GetString());
+        Assert.Equal("spring", detail.GetProperty("metadata").GetProperty("campaign").GetString());
+        Assert.Equal(2, detail.GetProperty("metadata").GetProperty("attempt").GetInt32());
+        Assert.Equal("John Doe", detail.GetProperty("contact").GetProperty("name").GetString());
+        Assert.Equal(created.GetRawText(), detail.GetRawText());
+        Assert.Equal(before + 1, await CountAsync());
+
+        using var list = await server.Client.GetAsync("/api/v1/calls?limit=100", server.Reader);
+        Assert.Contains((await list.JsonAsync(HttpStatusCode.OK)).GetProperty("calls").EnumerateArray(), c => c.GetProperty("id").GetString() == id);
+    }
+
+    [Fact]
+    public async Task TheSameBodyTwiceChangesNothing()
+    {
+        var id = NewId();
+        using var first = await SendAsync(HttpMethod.Put, id, null, Body(id));
+        await first.JsonAsync(HttpStatusCode.Created);
+
+        using var second = await SendAsync(HttpMethod.Put, id, null, Body(id));
+
+        await second.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task ReplacingACallMovesItsCountAndChangesItsETag()
+    {
+        var id = NewId();
+        using var first = await SendAsync(HttpMethod.Put, id, null, Body(id, "in-progress", transcript: null, metadata: "{}"));
+        var inProgress = await first.JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(JsonValueKind.Null, inProgress.GetProperty("transcript").ValueKind);
+        Assert.Equal("{}", inProgress.GetProperty("metadata").GetRawText());
+        var inProgressBefore = await CountAsync("status=in-progress");
+        var failedBefore = await CountAsync("status=failed");
+
+        using var replaced = await SendAsync(HttpMethod.Put, id, null, Body(id, "failed"));
+
+        Assert.Equal("failed", (await replaced.JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.NotEqual(first.Headers.ETag, replaced.Headers.ETag);
+        Assert.Equal(inProgressBefore - 1, await CountAsync("status=in-progress"));
+        Assert.Equal(failedBefore + 1, await CountAsync("status=failed"));
+    }
+
+    [Fact]
+    public async Task IfMatchRefusesAStaleWriteAndAcceptsACurrentOne()
+    {
+        var id = NewId();
+        using var created = await SendAsync(HttpMethod.Put, id, null, Body(id));
+        var etag = created.Headers.ETag!.ToString();
+        using var changed = await SendAsync(HttpMethod.Put, id, null, Body(id, "failed"), etag);
+        await changed.JsonAsync(HttpStatusCode.OK);
+
+        using var stale = await SendAsync(HttpMethod.Put, id, null, Body(id, "completed"), etag);
+        await stale.ErrorAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        using var staleDelete = await SendAsync(HttpMethod.Delete, id, null, null, etag);
+        await staleDelete.ErrorAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        using var nonsense = await SendAsync(HttpMethod.Put, id, null, Body(id), "not-an-etag");
+        await nonsense.ErrorAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        Assert.Equal("failed", (await get.JsonAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+        using var current = await SendAsync(HttpMethod.Delete, id, null, null, get.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.NoContent, current.StatusCode);
+    }
+
+    [Fact]
+    public async Task DeleteRemovesTheCallAndItsCount()
+    {
+        var id = NewId();
+        (await SendAsync(HttpMethod.Put, id, null, Body(id))).Dispose();
+        var before = await CountAsync();
+
+        using var deleted = await SendAsync(HttpMethod.Delete, id, null);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        await get.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+        using var again = await SendAsync(HttpMethod.Delete, id, null);
+        await again.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(before - 1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task AnotherWorkspacesCallIsNotFoundNeverForbidden()
+    {
+        var id = NewId();
+        (await SendAsync(HttpMethod.Put, id, null, Body(id))).Dispose();
+
+        using var get = await SendAsync(HttpMethod.Get, id, server.OtherWorkspace);
+        await get.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+        using var delete = await SendAsync(HttpMethod.Delete, id, server.OtherWorkspace);
+        await delete.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+        using var unknown = await SendAsync(HttpMethod.Get, "call_that_never_was", server.Reader);
+        await unknown.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+        using var stillThere = await SendAsync(HttpMethod.Get, id, server.Reader);
+        await stillThere.JsonAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task WritesNeedCanWriteCallsAndReadsNeedCanReadCalls()
+    {
+        var id = NewId();
+        using var readerPut = await SendAsync(HttpMethod.Put, id, server.Reader, Body(id));
+        Assert.Contains("can_write_calls", await readerPut.ErrorAsync(HttpStatusCode.Forbidden, "permission_denied"), StringComparison.Ordinal);
+
+        using var writerPut = await SendAsync(HttpMethod.Put, id, server.WriteOnly, Body(id));
+        await writerPut.JsonAsync(HttpStatusCode.Created);
+        using var writerGet = await SendAsync(HttpMethod.Get, id, server.WriteOnly);
+        Assert.Contains("can_read_calls", await writerGet.ErrorAsync(HttpStatusCode.Forbidden, "permission_denied"), StringComparison.Ordinal);
+        using var readerDelete = await SendAsync(HttpMethod.Delete, id, server.Reader);
+        await readerDelete.ErrorAsync(HttpStatusCode.Forbidden, "permission_denied");
+    }
+
+    [Theory]
+    [InlineData("{\"status\":", "line 1")]
+    [InlineData("[]", "expected a JSON object")]
+    [InlineData("{\"id\":\"call_other\"}", "'id' must match")]
+    [InlineData("{\"agent_id\":\"a\"}", "'status' is missing")]
+    [InlineData(MetadataArray, "'metadata' must be an object")]
+    public async Task BadBodiesAreValidationErrorsThatChangeNothing(string body, string expected)
+    {
+        var id = NewId();
+        var raw = body;
+        if (body == MetadataArray)
+        {
+            var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Body(id))!;
+            json["metadata"] = JsonDocument.Parse("[1]").RootElement;
+            raw = JsonSerializer.Serialize(json);
+        }
+        var before = await CountAsync();
+
+        using var response = await SendAsync(HttpMethod.Put, id, null, raw);
+
+        Assert.Contains(expected, await response.ErrorAsync(HttpStatusCode.BadRequest, "validation_error"), StringComparison.Ordinal);
+        Assert.Equal(before, await CountAsync());
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        await get.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task AWrongContentTypeIs415AndAnOversizedBodyIs413()
+    {
+        var id = NewId();
+        using var text = await SendAsync(HttpMethod.Put, id, null, Body(id), contentType: "text/plain");
+        await text.ErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+
+        var huge = Body(id, transcript: new string('x', (1 << 20) + 10));
+        using var large = await SendAsync(HttpMethod.Put, id, null, huge);
+        await large.ErrorAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        await get.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersWithIfMatchLoseNoUpdateAndCountsStayExact()
+    {
+        var id = NewId();
+        using var created = await SendAsync(HttpMethod.Put, id, null, Body(id, transcript: "0"));
+        var etag = created.Headers.ETag!.ToString();
+
+        // Twenty writers race from the same version: exactly one may win it.
+        var attempts = await Task.WhenAll(Enumerable.Range(1, 20).Select(async i =>
+        {
+            using var response = await SendAsync(HttpMethod.Put, id, null, Body(id, i % 2 == 0 ? "failed" : "completed", transcript: $"{i}"), etag);
+            return response.StatusCode;
+        }));
+        Assert.Equal(1, attempts.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(19, attempts.Count(s => s == HttpStatusCode.PreconditionFailed));
+
+        // Writers on different calls all land, and the tallies still match a full scan.
+        var others = Enumerable.Range(0, 20).Select(_ => NewId()).ToList();
+        var puts = await Task.WhenAll(others.Select(async (other, i) =>
+        {
+            using var response = await SendAsync(HttpMethod.Put, other, null, Body(other, i % 3 == 0 ? "failed" : "completed"));
+            return response.StatusCode;
+        }));
+        Assert.All(puts, s => Assert.Equal(HttpStatusCode.Created, s));
+        var scanned = (await server.Store.ExportLinesAsync("--workspace", "runtime")).Length;
+        Assert.Equal(scanned, await CountAsync());
+        Assert.Equal((await server.Store.ExportLinesAsync("--workspace", "runtime", "--status", "failed")).Length, await CountAsync("status=failed"));
+    }
+}
+
+public sealed class CallByIdTestsOnSqlite(WritableServer<SqliteStore> server) : CallByIdTests<SqliteStore>(server), IClassFixture<WritableServer<SqliteStore>>;
+
+public sealed class CallByIdTestsOnPostgres(WritableServer<PostgresStore> server) : CallByIdTests<PostgresStore>(server), IClassFixture<WritableServer<PostgresStore>>;
