@@ -80,10 +80,21 @@ internal sealed class CallWrites(Database database)
         }
         var row = new
         {
-            workspaceId, id = c.Id, agent = c.AgentId, status = (int)c.Status, type = (int)c.Type, phone = c.PhoneNumber,
-            started = c.StartedAt.ToUnixTimeSeconds(), ended = c.EndedAt?.ToUnixTimeSeconds(), duration = c.DurationSeconds,
-            summary = c.Summary, recording = c.RecordingUrl, contact = c.Contact?.Id, transcript = write.Transcript,
-            metadata = write.Metadata, version = current?.Version ?? 0,
+            workspaceId,
+            id = c.Id,
+            agent = c.AgentId,
+            status = (int)c.Status,
+            type = (int)c.Type,
+            phone = c.PhoneNumber,
+            started = c.StartedAt.ToUnixTimeSeconds(),
+            ended = c.EndedAt?.ToUnixTimeSeconds(),
+            duration = c.DurationSeconds,
+            summary = c.Summary,
+            recording = c.RecordingUrl,
+            contact = c.Contact?.Id,
+            transcript = write.Transcript,
+            metadata = write.Metadata,
+            version = current?.Version ?? 0,
         };
         var written = current is null
             ? await connection.ExecuteAsync(new CommandDefinition(
