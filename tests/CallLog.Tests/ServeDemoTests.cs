@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using System.Net;
+using System.Text.RegularExpressions;
 using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
