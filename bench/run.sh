@@ -81,7 +81,7 @@ out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
   echo
   echo "- Command: \`bench/run.sh --store $store --calls $calls --duration $duration --connections $connections\`"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; wrk on the same machine"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." describe --always --dirty) (\`-dirty\`: the working tree had uncommitted changes)"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." rev-parse --short HEAD)$(git -C "$here/.." diff --quiet HEAD -- . ':!bench/results' || echo ' plus uncommitted changes')"
   echo "- Import: $import_line"
   echo "- Load: wrk, 2 threads, $connections connections, ${duration}s per row, keep-alive, one request shape per row"
   echo
