@@ -177,6 +177,11 @@ public sealed class ListCallsTestsOnPostgres(KnownCallsServer<PostgresStore> ser
 /// <summary>Every combination of the seed's three filters over the known calls, as a query and its parts.</summary>
 public static class FilterCombinations
 {
+    /// <summary>The seed's filters as a query string, leaving out the ones not given.</summary>
+    public static string Query(string? agent, string? status, string? type) =>
+        string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
+
     public static TheoryData<string, string?, string?, string?> All()
     {
         var data = new TheoryData<string, string?, string?, string?>();
@@ -189,9 +194,7 @@ public static class FilterCombinations
             {
                 foreach (var type in types)
                 {
-                    var query = string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }
-                        .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
-                    data.Add("?limit=100&" + query, agent, status, type);
+                    data.Add("?limit=100&" + Query(agent, status, type), agent, status, type);
                 }
             }
         }

@@ -53,8 +53,7 @@ public abstract class TallyTests<TStore>(TallyServer<TStore> server) where TStor
 
     private async Task<long> ApiCountAsync(string? agent, string? status, string? type)
     {
-        var query = string.Join('&', new[] { ("agent_id", agent), ("status", status), ("type", type) }.Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={p.Item2}"));
-        using var response = await server.Client.GetAsync($"/api/v1/calls?limit=1&{query}", server.Reader);
+        using var response = await server.Client.GetAsync($"/api/v1/calls?limit=1&{FilterCombinations.Query(agent, status, type)}", server.Reader);
         return (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("count").GetInt64();
     }
 }

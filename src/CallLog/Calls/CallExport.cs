@@ -15,17 +15,12 @@ internal static class CallExport
         {
             yield break;
         }
-        IReadOnlyList<string>? agents = null;
-        if (agentId is not null)
+        if (await CallFilter.ResolveAsync(connection, workspaceId, agentId, status, type, cancellationToken) is not { } filter)
         {
-            agents = await CallQueries.ResolveAgentsAsync(connection, workspaceId, agentId, cancellationToken);
-            if (agents.Count == 0)
-            {
-                yield break;
-            }
+            yield break;
         }
         var parameters = new DynamicParameters();
-        var where = new CallFilter(workspaceId, agents, status, type).Where(parameters, "c");
+        var where = filter.Where(parameters, "c");
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"SELECT {CallQueries.Columns} FROM calls c {CallQueries.Joins} WHERE {where} {CallQueries.Order}", parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
@@ -33,5 +28,4 @@ internal static class CallExport
             yield return CallQueries.ReadCall(reader);
         }
     }
-
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text;
 using Dapper;
 
@@ -11,6 +12,24 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
 {
     public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
+
+    /// <summary>
+    /// The filter for a request. The seed's agent_id means "agent ID or assistant ID": 12345 also finds
+    /// assistant_12345; resolving to the agents that exist first lets the usual single-agent case use its
+    /// index. Null when agent_id names no agent of the workspace, so nothing can match.
+    /// </summary>
+    public static async Task<CallFilter?> ResolveAsync(
+        DbConnection connection, long workspaceId, string? agentId, CallStatus? status, CallType? type, CancellationToken cancellationToken)
+    {
+        if (agentId is null)
+        {
+            return new CallFilter(workspaceId, null, status, type);
+        }
+        var agents = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
+            new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).ToList();
+        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, status, type);
+    }
 
     /// <summary>
     /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with

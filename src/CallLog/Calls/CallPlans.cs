@@ -13,13 +13,9 @@ internal static class CallPlans
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
-        IReadOnlyList<string>? agents = null;
-        if (query.AgentId is not null)
-        {
-            agents = await CallQueries.ResolveAgentsAsync(connection, workspaceId, query.AgentId, cancellationToken);
-            agents = agents.Count > 0 ? agents : [query.AgentId];
-        }
-        var filter = new CallFilter(workspaceId, agents, query.Status, query.Type);
+        // An agent that does not exist yet still gets the plan its filter would have.
+        var filter = await CallFilter.ResolveAsync(connection, workspaceId, query.AgentId, query.Status, query.Type, cancellationToken)
+            ?? new CallFilter(workspaceId, [query.AgentId!], query.Status, query.Type);
         // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
         CallPosition? after = keyset ? new CallPosition(long.MaxValue, "") : null;
         var prefix = database is PostgresDatabase

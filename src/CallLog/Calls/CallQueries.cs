@@ -21,33 +21,15 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
 
     internal const string Order = "ORDER BY c.started_at DESC, c.id DESC";
 
-    /// <summary>
-    /// The seed's agent_id means "agent ID or assistant ID": 12345 also finds assistant_12345.
-    /// Resolving to the agents that exist first lets the common single-agent case use its index.
-    /// </summary>
-    internal static async Task<IReadOnlyList<string>> ResolveAgentsAsync(DbConnection connection, long workspaceId, string agentId, CancellationToken cancellationToken)
-    {
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
-            new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken));
-        return [.. rows];
-    }
-
     /// <summary>A page by number (offset) or after a cursor (keyset); the count always comes from the tallies.</summary>
     public async Task<CallPage> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
     {
         var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
-        IReadOnlyList<string>? agents = null;
-        if (query.AgentId is not null)
+        if (await CallFilter.ResolveAsync(connection, workspaceId, query.AgentId, query.Status, query.Type, cancellationToken) is not { } filter)
         {
-            agents = await ResolveAgentsAsync(connection, workspaceId, query.AgentId, cancellationToken);
-            if (agents.Count == 0)
-            {
-                return new CallPage(0, page, query.Limit, 0, [], null);
-            }
+            return new CallPage(0, page, query.Limit, 0, [], null);
         }
-        var filter = new CallFilter(workspaceId, agents, query.Status, query.Type);
         var count = await CountAsync(connection, filter, cancellationToken);
         var pages = (count + query.Limit - 1) / query.Limit;
         var offset = after is null ? query.Offset : 0;
