@@ -6,61 +6,19 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed class WritableServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    public string Writer { get; private set; } = "";
-    public string Reader { get; private set; } = "";
-    public string WriteOnly { get; private set; } = "";
-    public string OtherWorkspace { get; private set; } = "";
-
-    protected override async Task SeedAsync()
-    {
-        Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "runtime")).Secret;
-        Reader = (await Store.CreateKeyAsync("can_read_calls", "runtime")).Secret;
-        WriteOnly = (await Store.CreateKeyAsync("can_write_calls", "runtime")).Secret;
-        OtherWorkspace = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "someone-else")).Secret;
-    }
-}
-
 public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where TStore : TestStore, new()
 {
-    private static string Body(string id, string status = "completed", string? transcript = "Agent: Hello.\nCustomer: Hi.", string metadata = """{"campaign":"spring","attempt":2}""")
-    {
-        var call = TestCall.Completed(id) with { Status = status };
-        if (status == "in-progress")
-        {
-            call = call with { EndedAt = null, DurationSeconds = null };
-        }
-        var json = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(call.ToJson())!;
-        json["transcript"] = JsonSerializer.SerializeToElement(transcript);
-        json["metadata"] = JsonDocument.Parse(metadata).RootElement;
-        return JsonSerializer.Serialize(json);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string id, string? key, string? body = null, string? ifMatch = null, string contentType = "application/json")
-    {
-        var request = new HttpRequestMessage(method, $"/api/v1/calls/{id}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key ?? server.Writer);
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8, contentType);
-        }
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return await server.Client.SendAsync(request, TestContext.Current.CancellationToken);
-    }
-
     private const string MetadataArray = "a whole call whose metadata is [1]";
 
-    private static string NewId() => $"call_{Guid.NewGuid():N}";
+    private static string Body(string id, string status = "completed", string? transcript = "Agent: Hello.\nCustomer: Hi.", string metadata = """{"campaign":"spring","attempt":2}""") =>
+        TestCall.WriteBody(id, status, transcript, metadata);
 
-    private async Task<long> CountAsync(string query = "")
-    {
-        using var response = await server.Client.GetAsync($"/api/v1/calls?limit=1&{query}", server.Reader);
-        return (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("count").GetInt64();
-    }
+    private static string NewId() => TestCall.NewId();
+
+    private Task<long> CountAsync(string query = "") => server.CountAsync(query);
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string id, string? key, string? body = null, string? ifMatch = null, string contentType = "application/json") =>
+        server.SendAsync(method, $"/api/v1/calls/{id}", key ?? server.Writer, body, ifMatch, contentType);
 
     [Fact]
     public async Task PutCreatesACallThatGetShowsInFullAndTheListShowsAtOnce()

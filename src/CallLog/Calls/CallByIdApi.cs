@@ -15,6 +15,7 @@ internal static class CallByIdApi
     {
         calls.MapGet("/{id}", GetCall).RequireAuthorization(Permissions.ReadCalls);
         calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls);
+        calls.MapPatch("/{id}", PatchCall).RequireAuthorization(Permissions.WriteCalls);
         calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls);
         return calls;
     }
@@ -47,16 +48,44 @@ internal static class CallByIdApi
             {
                 return TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {problem}."));
             }
-            var (outcome, stored) = await calls.PutAsync(user.WorkspaceId(), write, ifMatch, cancellationToken);
-            if (outcome == WriteOutcome.PreconditionFailed)
-            {
-                return PreconditionFailed();
-            }
-            request.HttpContext.Response.Headers.ETag = ETag(stored!.Version);
-            return outcome == WriteOutcome.Created
-                ? TypedResults.Created($"/api/v1/calls/{Uri.EscapeDataString(id)}", stored.Detail)
-                : TypedResults.Ok(stored.Detail);
+            return Written(request.HttpContext.Response, id, await calls.PutAsync(user.WorkspaceId(), write, ifMatch, cancellationToken));
         }
+    }
+
+    /// <summary>JSON Merge Patch (application/merge-patch+json or application/json).</summary>
+    public static async Task<IResult> PatchCall(string id, HttpRequest request, ClaimsPrincipal user, CallWrites calls, CancellationToken cancellationToken)
+    {
+        if (!TryIfMatch(request, out var ifMatch))
+        {
+            return PreconditionFailed();
+        }
+        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        using (document)
+        {
+            return Written(request.HttpContext.Response, id, await calls.PatchAsync(user.WorkspaceId(), id, document!.RootElement, ifMatch, cancellationToken));
+        }
+    }
+
+    private static IResult Written(HttpResponse response, string id, WriteResult result)
+    {
+        if (result.Call is { } stored && result.Outcome is WriteOutcome.Created or WriteOutcome.Replaced or WriteOutcome.Unchanged)
+        {
+            response.Headers.ETag = ETag(stored.Version);
+        }
+        return result.Outcome switch
+        {
+            WriteOutcome.Created => TypedResults.Created($"/api/v1/calls/{Uri.EscapeDataString(id)}", result.Call!.Detail),
+            WriteOutcome.Replaced or WriteOutcome.Unchanged => TypedResults.Ok(result.Call!.Detail),
+            WriteOutcome.NotFound => NotFound(id),
+            WriteOutcome.Invalid => TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {result.Problem}.")),
+            WriteOutcome.Conflict => TypedResults.Json(new ApiError(ErrorCodes.Conflict, $"The change conflicts with the call's lifecycle: {result.Problem}."),
+                CallLogJson.Wire.ApiError, statusCode: StatusCodes.Status409Conflict),
+            _ => PreconditionFailed(),
+        };
     }
 
     public static async Task<IResult> DeleteCall(string id, HttpRequest request, ClaimsPrincipal user, CallWrites calls, CancellationToken cancellationToken)

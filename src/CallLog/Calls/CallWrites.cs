@@ -1,13 +1,25 @@
 using System.Data.Common;
+using System.Text.Json;
 using CallLog.Storage;
 using Dapper;
 
 namespace CallLog.Calls;
 
-internal enum WriteOutcome { Created, Replaced, Unchanged, Deleted, NotFound, PreconditionFailed }
+internal enum WriteOutcome { Created, Replaced, Unchanged, Deleted, NotFound, PreconditionFailed, Invalid, Conflict }
 
 /// <summary>A call as stored, with the version its ETag is made of.</summary>
 internal sealed record StoredCall(CallDetail Detail, int Version);
+
+/// <summary>What a write did; <c>Problem</c> says why an invalid or conflicting one was refused.</summary>
+internal sealed record WriteResult(WriteOutcome Outcome, StoredCall? Call, string? Problem = null, bool LostRace = false);
+
+/// <summary>What to write, decided from the stored call: a write, or the reason there is none.</summary>
+internal sealed record WriteDecision(CallWrite? Write, WriteOutcome Failure, string? Problem)
+{
+    public static WriteDecision Store(CallWrite write) => new(write, default, null);
+
+    public static WriteDecision Fail(WriteOutcome failure, string? problem = null) => new(null, failure, problem);
+}
 
 /// <summary>
 /// Reads and writes one call by id. Every write is one transaction; a version per call makes
@@ -28,9 +40,9 @@ internal sealed class CallWrites(Database database)
         return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
 
-    private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken)
+    private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken, string lockRows = "")
     {
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(SelectOne, new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{SelectOne} {lockRows}", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
@@ -42,33 +54,53 @@ internal sealed class CallWrites(Database database)
     }
 
     /// <summary>Creates or replaces a call. Writing what is already stored changes nothing, not even the version.</summary>
-    public async Task<(WriteOutcome Outcome, StoredCall? Call)> PutAsync(long workspaceId, CallWrite write, int? ifMatch, CancellationToken cancellationToken)
+    public Task<WriteResult> PutAsync(long workspaceId, CallWrite write, int? ifMatch, CancellationToken cancellationToken) =>
+        WriteAsync(workspaceId, write.Call.Id, ifMatch, _ => WriteDecision.Store(write), cancellationToken);
+
+    /// <summary>Applies a JSON Merge Patch to a stored call under the lifecycle rules (<see cref="CallPatch"/>).</summary>
+    public Task<WriteResult> PatchAsync(long workspaceId, string id, JsonElement patch, int? ifMatch, CancellationToken cancellationToken) =>
+        WriteAsync(workspaceId, id, ifMatch, current => current is null ? WriteDecision.Fail(WriteOutcome.NotFound) : CallPatch.Apply(current, patch, id), cancellationToken);
+
+    /// <summary>
+    /// Reads the call, decides what to write from it, and writes only if it is still the version decided
+    /// against. Without If-Match the last writer wins: a write that lost a race to another (PostgreSQL,
+    /// READ COMMITTED) is decided again against what is now stored.
+    /// </summary>
+    private async Task<WriteResult> WriteAsync(long workspaceId, string id, int? ifMatch, Func<StoredCall?, WriteDecision> decide, CancellationToken cancellationToken)
     {
-        // Without If-Match the last writer wins: a write that lost a race to another (PostgreSQL,
-        // READ COMMITTED) is decided again against what is now stored.
         for (var attempt = 1; ; attempt++)
         {
-            var result = await TryPutAsync(workspaceId, write, ifMatch, cancellationToken);
-            if (result.Outcome != WriteOutcome.PreconditionFailed || ifMatch is not null || attempt == 5)
+            var result = await TryWriteAsync(workspaceId, id, ifMatch, decide, cancellationToken);
+            if (!result.LostRace || ifMatch is not null || attempt == 5)
             {
                 return result;
             }
         }
     }
 
-    private async Task<(WriteOutcome Outcome, StoredCall? Call)> TryPutAsync(long workspaceId, CallWrite write, int? ifMatch, CancellationToken cancellationToken)
+    private async Task<WriteResult> TryWriteAsync(long workspaceId, string id, int? ifMatch, Func<StoredCall?, WriteDecision> decide, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var current = await GetAsync(connection, transaction, workspaceId, write.Call.Id, cancellationToken);
-        if (ifMatch is { } expected && current?.Version != expected && !(expected == AnyVersion && current is not null))
+        var current = await GetAsync(connection, transaction, workspaceId, id, cancellationToken, database.LockRows);
+        var decision = decide(current);
+        if (decision.Failure == WriteOutcome.NotFound)
         {
-            return (WriteOutcome.PreconditionFailed, current);
+            return new WriteResult(WriteOutcome.NotFound, null);
+        }
+        // If-Match names a version; a call that does not exist has none, so nothing matches it.
+        if (ifMatch is { } expected && (current is null || (current.Version != expected && expected != AnyVersion)))
+        {
+            return new WriteResult(WriteOutcome.PreconditionFailed, current);
+        }
+        if (decision.Write is not { } write)
+        {
+            return new WriteResult(decision.Failure, current, decision.Problem);
         }
         var wanted = CallDetail.From(write.Call, write.Transcript, write.Metadata);
         if (current is not null && Same(current.Detail, wanted))
         {
-            return (WriteOutcome.Unchanged, current);
+            return new WriteResult(WriteOutcome.Unchanged, current);
         }
 
         var c = write.Call;
@@ -115,11 +147,11 @@ internal sealed class CallWrites(Database database)
         if (written == 0)
         {
             // Another writer got there between our read and our write.
-            return (WriteOutcome.PreconditionFailed, current);
+            return new WriteResult(WriteOutcome.PreconditionFailed, current, LostRace: true);
         }
         var stored = await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored);
+        return new WriteResult(current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored);
     }
 
     public async Task<WriteOutcome> DeleteAsync(long workspaceId, string id, int? ifMatch, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string PreconditionFailed = "precondition_failed";
+    public const string Conflict = "conflict";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string ServerError = "server_error";
@@ -27,6 +28,7 @@ internal static class ErrorCodes
         403 => (PermissionDenied, "The API key doesn't have the required permission."),
         404 => (NotFound, $"No resource at {method} {path}."),
         405 => (MethodNotAllowed, $"{method} is not allowed on {path}."),
+        409 => (Conflict, "The request conflicts with the resource's current state."),
         413 => (PayloadTooLarge, "The request body is too large."),
         415 => (UnsupportedMediaType, "The request body must be application/json."),
         _ when status >= 500 => (ServerError, "An unexpected server error occurred."),

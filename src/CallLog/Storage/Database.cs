@@ -15,6 +15,12 @@ internal abstract class Database
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appended to a SELECT inside a write transaction so concurrent writers of the same row queue up
+    /// instead of racing. SQLite needs nothing: its write transactions (BEGIN IMMEDIATE) already do.
+    /// </summary>
+    public virtual string LockRows => "";
+
     /// <summary>Creates or upgrades the schema with DbUp; returns an error message, or null.</summary>
     public abstract string? Migrate();
 

@@ -25,6 +25,8 @@ internal sealed class PostgresDatabase : Database
 
     public override string Description => _description;
 
+    public override string LockRows => "FOR UPDATE OF c";
+
     public static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
         value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);

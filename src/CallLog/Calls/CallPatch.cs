@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CallLog.Calls;
+
+/// <summary>
+/// PATCH /api/v1/calls/{id}: a JSON Merge Patch (RFC 7396) applied to the stored call, then checked as
+/// a whole call would be. The lifecycle: in-progress may become completed or failed, which are final.
+/// When the end time arrives without a duration, the duration is the time between start and end.
+/// </summary>
+internal static class CallPatch
+{
+    public static WriteDecision Apply(StoredCall current, JsonElement patch, string id)
+    {
+        if (patch.ValueKind != JsonValueKind.Object)
+        {
+            return WriteDecision.Fail(WriteOutcome.Invalid, "a merge patch must be a JSON object of the fields to change");
+        }
+        var stored = current.Detail.Status;
+        if (stored != CallStatus.InProgress && patch.TryGetProperty("status", out var status) &&
+            !(status.ValueKind == JsonValueKind.String && CallEnums.TryParseStatus(status.GetString(), out var wanted) && wanted == stored))
+        {
+            return WriteDecision.Fail(WriteOutcome.Conflict,
+                $"the call is {Name(stored)}, which is final: its status cannot change (only in-progress calls become completed or failed)");
+        }
+
+        var merged = JsonSerializer.SerializeToNode(current.Detail, CallLogJson.Wire.CallDetail)!.AsObject();
+        Merge(merged, patch);
+        if (!patch.TryGetProperty("duration_seconds", out _) &&
+            (patch.TryGetProperty("ended_at", out _) || patch.TryGetProperty("started_at", out _)))
+        {
+            merged["duration_seconds"] = Duration(merged);
+        }
+
+        using var document = JsonDocument.Parse(merged.ToJsonString());
+        return CallJsonReader.ReadWrite(document.RootElement, id, out var problem) is { } write
+            ? WriteDecision.Store(write)
+            : WriteDecision.Fail(WriteOutcome.Invalid, problem);
+    }
+
+    /// <summary>RFC 7396: objects merge member by member, null removes, anything else replaces.</summary>
+    private static void Merge(JsonObject target, JsonElement patch)
+    {
+        foreach (var member in patch.EnumerateObject())
+        {
+            var existing = target[member.Name];
+            target.Remove(member.Name);
+            if (member.Value.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+            if (member.Value.ValueKind == JsonValueKind.Object)
+            {
+                var child = existing as JsonObject ?? [];
+                Merge(child, member.Value);
+                target[member.Name] = child;
+            }
+            else
+            {
+                target[member.Name] = JsonNode.Parse(member.Value.GetRawText());
+            }
+        }
+    }
+
+    /// <summary>Seconds from start to end, or null when either is missing or unreadable (validation then names it).</summary>
+    private static int? Duration(JsonObject call)
+    {
+        if (call["started_at"] is JsonValue started && started.TryGetValue<string>(out var s) && UtcSecondsConverter.TryParse(s, out var start) &&
+            call["ended_at"] is JsonValue ended && ended.TryGetValue<string>(out var e) && UtcSecondsConverter.TryParse(e, out var end) &&
+            end >= start && (end - start).TotalSeconds <= int.MaxValue)
+        {
+            return (int)(end - start).TotalSeconds;
+        }
+        return null;
+    }
+
+    private static string Name(CallStatus status) => status switch
+    {
+        CallStatus.Completed => "completed",
+        CallStatus.Failed => "failed",
+        _ => "in-progress",
+    };
+}
