@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CallLog.Agents;
 using CallLog.Calls;
+using CallLog.Contacts;
 using CallLog.Errors;
 using CallLog.Keys;
 
@@ -12,6 +14,10 @@ namespace CallLog;
 [JsonSerializable(typeof(CallPage))]
 [JsonSerializable(typeof(Call))]
 [JsonSerializable(typeof(CallDetail))]
+[JsonSerializable(typeof(AgentPage))]
+[JsonSerializable(typeof(Agent))]
+[JsonSerializable(typeof(ContactPage))]
+[JsonSerializable(typeof(ContactDetail))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(IReadOnlyList<KeyInfo>))]

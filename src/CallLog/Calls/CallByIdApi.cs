@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using CallLog.Authentication;
 using CallLog.Errors;
+using CallLog.Json;
 using CallLog.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,7 @@
+using CallLog.Agents;
 using CallLog.Authentication;
 using CallLog.Calls;
+using CallLog.Contacts;
 using CallLog.Errors;
 using CallLog.Keys;
 using CallLog.Storage;
@@ -27,6 +29,8 @@ internal static class WebApp
         builder.Services.AddSingleton<CallQueries>();
         builder.Services.AddSingleton<CursorCodec>();
         builder.Services.AddSingleton<CallWrites>();
+        builder.Services.AddSingleton<AgentStore>();
+        builder.Services.AddSingleton<ContactStore>();
 
         // JSON: source-generated, snake_case, the seed's timestamp form.
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -49,6 +53,8 @@ internal static class WebApp
         app.UseAuthorization();
 
         app.MapCalls();
+        app.MapAgents();
+        app.MapContacts();
         return app;
     }
 }

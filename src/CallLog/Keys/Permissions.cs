@@ -6,11 +6,12 @@ internal static class Permissions
     public const string ReadCalls = "can_read_calls";
     public const string WriteCalls = "can_write_calls";
 
-    // Reserved for Klen compatibility: a key may carry them today; endpoints that use them come later.
-    public const string InitiateCalls = "can_initiate_calls";
     public const string ReadAgents = "can_read_agents";
     public const string ReadContacts = "can_read_contacts";
     public const string WriteContacts = "can_write_contacts";
+
+    // Reserved for Klen compatibility: a key may carry it; CallLog does not place calls.
+    public const string InitiateCalls = "can_initiate_calls";
 
     public static readonly IReadOnlyList<string> All =
         [ReadCalls, WriteCalls, InitiateCalls, ReadAgents, ReadContacts, WriteContacts];

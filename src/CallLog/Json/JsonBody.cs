@@ -2,7 +2,7 @@ using System.Text.Json;
 using CallLog.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CallLog.Calls;
+namespace CallLog.Json;
 
 /// <summary>
 /// Reads a JSON request body within a size limit, answering each way it can be wrong with its own

@@ -1,0 +1,7 @@
+namespace CallLog.Agents;
+
+/// <summary>An agent of the workspace and how many calls it has (from the tallies, exact).</summary>
+internal sealed record Agent(string Id, string? Name, long CallCount);
+
+/// <summary>The list envelope, as for calls: count, page, limit, pages, then the items.</summary>
+internal sealed record AgentPage(long Count, int Page, int Limit, long Pages, IReadOnlyList<Agent> Agents);

@@ -1,0 +1,57 @@
+using System.Data.Common;
+using CallLog.Calls;
+using CallLog.Paging;
+using CallLog.Storage;
+using Dapper;
+
+namespace CallLog.Agents;
+
+/// <summary>
+/// Agents are named by the calls that mention them, or by PUT. Their call counts sum at most six tally
+/// rows each, so a page of agents costs the same at 100 calls or 10 million.
+/// </summary>
+internal sealed class AgentStore(Database database)
+{
+    private const string Select =
+        """
+        SELECT a.id AS Id, a.name AS Name,
+               CAST(COALESCE((SELECT SUM(t.calls) FROM call_tallies t
+                              WHERE t.workspace_id = a.workspace_id AND t.agent_id = a.id), 0) AS BIGINT) AS CallCount
+        FROM agents a
+        """;
+
+    public async Task<AgentPage> ListAsync(long workspaceId, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM agents WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken: cancellationToken));
+        var agents = page.Offset >= count
+            ? []
+            : (await connection.QueryAsync<Agent>(new CommandDefinition(
+                $"{Select} WHERE a.workspace_id = @workspaceId ORDER BY a.id LIMIT @limit OFFSET @offset",
+                new { workspaceId, limit = page.Limit, offset = page.Offset }, cancellationToken: cancellationToken))).AsList();
+        return new AgentPage(count, page.Page, page.Limit, page.Pages(count), agents);
+    }
+
+    public async Task<Agent?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await GetAsync(connection, null, workspaceId, id, cancellationToken);
+    }
+
+    private static Task<Agent?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<Agent>(new CommandDefinition(
+            $"{Select} WHERE a.workspace_id = @workspaceId AND a.id = @id", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Creates or renames an agent; every call of the agent shows the new name at once (calls join it).</summary>
+    public async Task<(bool Created, Agent Agent)> PutAsync(long workspaceId, string id, string? name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var existed = await GetAsync(connection, transaction, workspaceId, id, cancellationToken) is not null;
+        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken));
+        var agent = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (!existed, agent!);
+    }
+}

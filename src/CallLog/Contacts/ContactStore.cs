@@ -1,0 +1,75 @@
+using System.Text;
+using CallLog.Paging;
+using CallLog.Storage;
+using Dapper;
+
+namespace CallLog.Contacts;
+
+/// <summary>
+/// Contacts of a workspace, in id order. A search is a case-insensitive substring match over name,
+/// email, company and phone number: it reads the workspace's contacts (they are few next to calls);
+/// no index serves a substring, which docs/scaling.md says.
+/// </summary>
+internal sealed class ContactStore(Database database)
+{
+    private const string Columns = "id AS Id, name AS Name, email AS Email, company AS Company, phone_number AS PhoneNumber";
+
+    private const string Matches =
+        """
+        (lower(name) LIKE @pattern ESCAPE '\' OR lower(email) LIKE @pattern ESCAPE '\'
+         OR lower(company) LIKE @pattern ESCAPE '\' OR phone_number LIKE @pattern ESCAPE '\')
+        """;
+
+    public async Task<ContactPage> ListAsync(long workspaceId, PageRequest page, string? search, CancellationToken cancellationToken)
+    {
+        var where = search is null ? "workspace_id = @workspaceId" : $"workspace_id = @workspaceId AND {Matches}";
+        var parameters = new { workspaceId, pattern = search is null ? null : Pattern(search), limit = page.Limit, offset = page.Offset };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM contacts WHERE {where}", parameters, cancellationToken: cancellationToken));
+        var contacts = page.Offset >= count
+            ? []
+            : (await connection.QueryAsync<ContactDetail>(new CommandDefinition(
+                $"SELECT {Columns} FROM contacts WHERE {where} ORDER BY id LIMIT @limit OFFSET @offset", parameters, cancellationToken: cancellationToken))).AsList();
+        return new ContactPage(count, page.Page, page.Limit, page.Pages(count), contacts);
+    }
+
+    public async Task<ContactDetail?> GetAsync(long workspaceId, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ContactDetail>(new CommandDefinition(
+            $"SELECT {Columns} FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Creates or replaces a contact; the calls that name it show the new fields at once (calls join it).</summary>
+    public async Task<bool> PutAsync(long workspaceId, ContactDetail contact, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var existed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id = contact.Id }, transaction, cancellationToken: cancellationToken)) > 0;
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO contacts (workspace_id, id, name, email, company, phone_number) VALUES (@workspaceId, @Id, @Name, @Email, @Company, @PhoneNumber)
+            ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company, phone_number = excluded.phone_number
+            """,
+            new { workspaceId, contact.Id, contact.Name, contact.Email, contact.Company, contact.PhoneNumber }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return !existed;
+    }
+
+    /// <summary>A LIKE pattern for "contains", lower-cased, with the pattern characters of the search escaped.</summary>
+    private static string Pattern(string search)
+    {
+        var pattern = new StringBuilder("%");
+        foreach (var c in search.ToLowerInvariant())
+        {
+            if (c is '%' or '_' or '\\')
+            {
+                pattern.Append('\\');
+            }
+            pattern.Append(c);
+        }
+        return pattern.Append('%').ToString();
+    }
+}
