@@ -156,12 +156,14 @@ public abstract class AgentsTests<TStore>(WritableServer<TStore> server) where T
     }
 
     [Fact]
-    public async Task AnAgentIdWithSurroundingSpacesAndAWrongContentTypeAreRefused()
+    public async Task AnAgentIdWithSurroundingSpacesAWrongContentTypeAndAnOversizedBodyAreRefused()
     {
         using var spaced = await server.SendAsync(HttpMethod.Put, "/api/v1/agents/%20agent", server.Writer, """{"name":"A"}""");
         Assert.Contains("agent id", await spaced.ErrorAsync(HttpStatusCode.BadRequest, "validation_error"), StringComparison.Ordinal);
         using var text = await server.SendAsync(HttpMethod.Put, $"/api/v1/agents/{NewAgentId()}", server.Writer, """{"name":"A"}""", contentType: "text/plain");
         await text.ErrorAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        using var huge = await server.SendAsync(HttpMethod.Put, $"/api/v1/agents/{NewAgentId()}", server.Writer, $$"""{"name":"{{new string('x', 1 << 20)}}"}""");
+        await huge.ErrorAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
     [Fact]
