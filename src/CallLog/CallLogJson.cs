@@ -5,6 +5,7 @@ using CallLog.Agents;
 using CallLog.Calls;
 using CallLog.Contacts;
 using CallLog.Errors;
+using CallLog.Hosting;
 using CallLog.Keys;
 
 namespace CallLog;
@@ -19,6 +20,7 @@ namespace CallLog;
 [JsonSerializable(typeof(ContactPage))]
 [JsonSerializable(typeof(ContactDetail))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(IReadOnlyList<KeyInfo>))]
 internal sealed partial class CallLogJson : JsonSerializerContext

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CallLog.Calls;
+using CallLog.Hosting;
 using CallLog.Paging;
 using CallLog.Storage;
 using Dapper;
@@ -22,6 +23,7 @@ internal sealed class AgentStore(Database database)
 
     public async Task<AgentPage> ListAsync(long workspaceId, PageRequest page, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("agents.list");
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM agents WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken: cancellationToken));
@@ -35,6 +37,7 @@ internal sealed class AgentStore(Database database)
 
     public async Task<Agent?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("agents.get");
         await using var connection = await database.OpenAsync(cancellationToken);
         return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
@@ -46,6 +49,7 @@ internal sealed class AgentStore(Database database)
     /// <summary>Creates or renames an agent; every call of the agent shows the new name at once (calls join it).</summary>
     public async Task<(bool Created, Agent Agent)> PutAsync(long workspaceId, string id, string? name, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("agents.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var existed = await GetAsync(connection, transaction, workspaceId, id, cancellationToken) is not null;

@@ -9,4 +9,5 @@ internal static class ApiKeyDefaults
     public const string KeyIdClaim = "key_id";
     public const string WorkspaceIdClaim = "workspace_id";
     public const string PermissionClaim = "permission";
+    public const string RateLimitClaim = "rate_limit";
 }

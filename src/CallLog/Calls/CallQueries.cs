@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CallLog.Hosting;
 using CallLog.Storage;
 using Dapper;
 
@@ -24,6 +25,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// <summary>A page by number (offset) or after a cursor (keyset); the count always comes from the tallies.</summary>
     public async Task<CallPage> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
         if (await CallFilter.ResolveAsync(connection, workspaceId, query.AgentId, query.Status, query.Type, cancellationToken) is not { } filter)

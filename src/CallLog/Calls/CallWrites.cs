@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using CallLog.Hosting;
 using CallLog.Storage;
 using Dapper;
 
@@ -36,6 +37,7 @@ internal sealed class CallWrites(Database database)
 
     public async Task<StoredCall?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("calls.get");
         await using var connection = await database.OpenAsync(cancellationToken);
         return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
@@ -80,6 +82,7 @@ internal sealed class CallWrites(Database database)
 
     private async Task<WriteResult> TryWriteAsync(long workspaceId, string id, int? ifMatch, Func<StoredCall?, WriteDecision> decide, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("calls.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var current = await GetAsync(connection, transaction, workspaceId, id, cancellationToken, database.LockRows);
@@ -156,6 +159,7 @@ internal sealed class CallWrites(Database database)
 
     public async Task<WriteOutcome> DeleteAsync(long workspaceId, string id, int? ifMatch, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("calls.delete");
         await using var connection = await database.OpenAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM calls WHERE workspace_id = @workspaceId AND id = @id AND (@version IS NULL OR version = @version)",

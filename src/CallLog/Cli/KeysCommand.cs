@@ -21,8 +21,9 @@ internal static partial class KeysCommand
         var permissions = new Option<string>("--permissions") { Description = $"Comma-separated: {string.Join(", ", Permissions.All)}.", Required = true };
         var workspace = CliSupport.WorkspaceOption();
         var expiresIn = new Option<string?>("--expires-in") { Description = "Lifetime such as 30s, 15m, 12h or 90d; default: never expires." };
+        var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per minute for this key; 0 means unlimited; default: the server's RateLimits:PerMinute (600)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (for scripts)." };
-        var command = new Command("create", "Create a key and print its secret, once.") { name, permissions, workspace, expiresIn, json };
+        var command = new Command("create", "Create a key and print its secret, once.") { name, permissions, workspace, expiresIn, rateLimit, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var label = parse.GetValue(name)!.Trim();
@@ -43,18 +44,23 @@ internal static partial class KeysCommand
                 }
                 expiresAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.Add(span).ToUnixTimeSeconds());
             }
+            var perMinute = parse.GetValue(rateLimit);
+            if (perMinute < 0)
+            {
+                return CliSupport.Fail($"--rate-limit must be 0 (unlimited) or a positive number of requests per minute; got {perMinute}.");
+            }
             if (CliSupport.Workspace(parse, workspace) is not { } workspaceName || CliSupport.OpenDatabase(parse) is not { } database)
             {
                 return 1;
             }
-            var key = await new KeyStore(database).CreateAsync(workspaceName, label, granted, expiresAt, cancellationToken);
+            var key = await new KeyStore(database).CreateAsync(workspaceName, label, granted, expiresAt, perMinute, cancellationToken);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(key, CallLogJson.Wire.CreatedKey));
                 return 0;
             }
             Console.WriteLine($"Created {key.Id} '{key.Name}' in workspace '{key.Workspace}' ({string.Join(", ", key.Permissions)}), " +
-                (key.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd HH:mm:ss}Z." : "never expires."));
+                (key.ExpiresAt is { } e ? $"expires {e:yyyy-MM-dd HH:mm:ss}Z" : "never expires") + $", {RateLimit(key.RateLimit)}.");
             Console.WriteLine("The key is shown this once; store it now:");
             Console.WriteLine(key.Key);
             return 0;
@@ -84,11 +90,11 @@ internal static partial class KeysCommand
                 Console.WriteLine($"No keys in workspace '{workspaceName}'. Create one with: calllog keys create --name NAME --permissions can_read_calls");
                 return 0;
             }
-            var table = new Table().AddColumns("ID", "NAME", "PREFIX", "PERMISSIONS", "CREATED", "LAST USED", "EXPIRES", "STATE");
+            var table = new Table().AddColumns("ID", "NAME", "PREFIX", "PERMISSIONS", "CREATED", "LAST USED", "EXPIRES", "RATE LIMIT", "STATE");
             foreach (var k in keys)
             {
                 table.AddRow(Markup.Escape(k.Id), Markup.Escape(k.Name), Markup.Escape(k.Prefix) + "…", string.Join(", ", k.Permissions),
-                    Time(k.CreatedAt), Time(k.LastUsedAt) ?? "never", Time(k.ExpiresAt) ?? "never", k.State);
+                    Time(k.CreatedAt), Time(k.LastUsedAt) ?? "never", Time(k.ExpiresAt) ?? "never", RateLimit(k.RateLimit), k.State);
             }
             AnsiConsole.Write(table);
             return 0;
@@ -121,6 +127,13 @@ internal static partial class KeysCommand
         });
         return command;
     }
+
+    private static string RateLimit(int? perMinute) => perMinute switch
+    {
+        null => "server default rate limit",
+        0 => "no rate limit",
+        _ => $"{perMinute}/min",
+    };
 
     [GeneratedRegex("^([1-9][0-9]{0,3})([smhd])$")] // at most 9999 of a unit: 27 years in days
     private static partial Regex Lifetime();

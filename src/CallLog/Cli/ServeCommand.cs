@@ -59,7 +59,7 @@ internal static class ServeCommand
                 Console.WriteLine($"Added {outcome.Imported:N0} demo calls to workspace '{workspace}'.");
             }
         }
-        var key = await new KeyStore(database).CreateAsync(workspace, "demo (read-only)", [Permissions.ReadCalls], null, cancellationToken);
+        var key = await new KeyStore(database).CreateAsync(workspace, "demo (read-only)", [Permissions.ReadCalls], null, null, cancellationToken);
         var baseUrl = listen.Split(';')[0].TrimEnd('/');
         Console.WriteLine($"""
             Read-only key, shown this once: {key.Key}

@@ -1,4 +1,5 @@
 using System.Text;
+using CallLog.Hosting;
 using CallLog.Paging;
 using CallLog.Storage;
 using Dapper;
@@ -22,6 +23,7 @@ internal sealed class ContactStore(Database database)
 
     public async Task<ContactPage> ListAsync(long workspaceId, PageRequest page, string? search, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("contacts.list");
         var where = search is null ? "workspace_id = @workspaceId" : $"workspace_id = @workspaceId AND {Matches}";
         var parameters = new { workspaceId, pattern = search is null ? null : Pattern(search), limit = page.Limit, offset = page.Offset };
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -36,6 +38,7 @@ internal sealed class ContactStore(Database database)
 
     public async Task<ContactDetail?> GetAsync(long workspaceId, long id, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("contacts.get");
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<ContactDetail>(new CommandDefinition(
             $"SELECT {Columns} FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken: cancellationToken));
@@ -44,6 +47,7 @@ internal sealed class ContactStore(Database database)
     /// <summary>Creates or replaces a contact; the calls that name it show the new fields at once (calls join it).</summary>
     public async Task<bool> PutAsync(long workspaceId, ContactDetail contact, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("contacts.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var existed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -1,8 +1,15 @@
+using CallLog.Hosting;
+
 namespace CallLog.Errors;
 
-/// <summary>Klen's error body: <c>{"error": "&lt;code&gt;", "message": "..."}</c>.</summary>
+/// <summary>
+/// Klen's error body: <c>{"error": "&lt;code&gt;", "message": "..."}</c>, plus <c>request_id</c>, the id of
+/// the request that failed (also in the <c>X-Request-Id</c> header and the server log), to quote to support.
+/// </summary>
 internal sealed record ApiError(string Error, string Message)
 {
+    public string? RequestId { get; init; } = RequestIds.Current;
+
     public static ApiError Validation(string message) => new(ErrorCodes.ValidationError, message);
 }
 
@@ -18,6 +25,7 @@ internal static class ErrorCodes
     public const string Conflict = "conflict";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string ServerError = "server_error";
 
     /// <summary>The code for a response that left the pipeline with a status and no body.</summary>
@@ -31,6 +39,7 @@ internal static class ErrorCodes
         409 => (Conflict, "The request conflicts with the resource's current state."),
         413 => (PayloadTooLarge, "The request body is too large."),
         415 => (UnsupportedMediaType, "The request body must be application/json."),
+        429 => (RateLimitExceeded, "Too many requests; retry later."),
         _ when status >= 500 => (ServerError, "An unexpected server error occurred."),
         _ => ($"http_{status}", $"The request failed with status {status}."),
     };

@@ -26,9 +26,9 @@ internal static class RequestLogging
             {
                 if (logger.IsEnabled(LogLevel.Information))
                 {
-                    logger.LogInformation("{Method} {Path}{Query} responded {StatusCode} in {ElapsedMs:0.0} ms",
+                    logger.LogInformation("{Method} {Path}{Query} responded {StatusCode} in {ElapsedMs:0.0} ms [{RequestId}]",
                         context.Request.Method, context.Request.Path.Value, Redacted(context.Request.Query),
-                        context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.TraceIdentifier);
                 }
             }
         });

@@ -4,6 +4,7 @@ using CallLog.Calls;
 using CallLog.Contacts;
 using CallLog.Errors;
 using CallLog.Keys;
+using CallLog.RateLimits;
 using CallLog.Storage;
 
 namespace CallLog.Hosting;
@@ -41,17 +42,26 @@ internal static class WebApp
             o.SerializerOptions.Converters.Add(new UtcSecondsConverter());
         });
 
+        // Operations: health, readiness, metrics.
+        builder.Services.AddHealth();
+        builder.Services.AddTelemetry();
+
         // Security: API keys, one policy per permission.
         builder.Services.AddApiKeyAuthentication(builder.Configuration);
+        builder.Services.AddKeyRateLimits(builder.Configuration);
 
         var app = builder.Build();
         // Before the first request: every node signs and checks cursors with the store's one key.
         await app.Services.GetRequiredService<CursorCodec>().InitializeAsync(cancellationToken);
+        app.UseRequestIds();
         app.UseRequestLogging();
         app.UseApiErrors();
         app.UseAuthentication();
+        app.UseKeyRateLimits();
         app.UseAuthorization();
 
+        app.MapHealth();
+        app.MapTelemetry();
         app.MapCalls();
         app.MapAgents();
         app.MapContacts();

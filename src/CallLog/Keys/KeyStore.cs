@@ -1,3 +1,4 @@
+using CallLog.Hosting;
 using CallLog.Storage;
 using CallLog.Workspaces;
 using Dapper;
@@ -7,7 +8,7 @@ namespace CallLog.Keys;
 /// <summary>API keys in the store. Nothing here caches: a key created or revoked counts at the next request.</summary>
 internal sealed class KeyStore(Database database)
 {
-    public async Task<CreatedKey> CreateAsync(string workspace, string name, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    public async Task<CreatedKey> CreateAsync(string workspace, string name, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, int? rateLimit, CancellationToken cancellationToken)
     {
         var secret = ApiKeySecret.NewSecret();
         var id = ApiKeySecret.NewId();
@@ -17,8 +18,8 @@ internal sealed class KeyStore(Database database)
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, permissions, created_at, expires_at)
-            VALUES (@id, @workspaceId, @name, @prefix, @hash, @permissions, @createdAt, @expiresAt)
+            INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, permissions, created_at, expires_at, rate_limit)
+            VALUES (@id, @workspaceId, @name, @prefix, @hash, @permissions, @createdAt, @expiresAt, @rateLimit)
             """,
             new
             {
@@ -30,9 +31,10 @@ internal sealed class KeyStore(Database database)
                 permissions = string.Join(',', permissions),
                 createdAt = now.ToUnixTimeSeconds(),
                 expiresAt = expiresAt?.ToUnixTimeSeconds(),
+                rateLimit = (long?)rateLimit,
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new CreatedKey(id, name, workspace, permissions, now, expiresAt, secret);
+        return new CreatedKey(id, name, workspace, permissions, now, expiresAt, rateLimit, secret);
     }
 
     public async Task<IReadOnlyList<KeyInfo>> ListAsync(string workspace, DateTimeOffset now, CancellationToken cancellationToken)
@@ -40,7 +42,7 @@ internal sealed class KeyStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<KeyRow>(new CommandDefinition(
             """
-            SELECT k.id, k.name, w.name AS workspace, k.prefix, k.permissions, k.created_at, k.last_used_at, k.expires_at, k.revoked_at
+            SELECT k.id, k.name, w.name AS workspace, k.prefix, k.permissions, k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.rate_limit
             FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
             WHERE w.name = @workspace
             ORDER BY k.created_at, k.id
@@ -65,9 +67,10 @@ internal sealed class KeyStore(Database database)
 
     public async Task<KeyCredential?> FindAsync(byte[] secretHash, CancellationToken cancellationToken)
     {
+        using var timer = Telemetry.Store("keys.find");
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<KeyCredential>(new CommandDefinition(
-            "SELECT id, workspace_id, secret_hash, permissions, expires_at, revoked_at FROM api_keys WHERE secret_hash = @secretHash",
+            "SELECT id, workspace_id, secret_hash, permissions, expires_at, revoked_at, rate_limit FROM api_keys WHERE secret_hash = @secretHash",
             new { secretHash }, cancellationToken: cancellationToken));
     }
 
@@ -84,11 +87,11 @@ internal sealed class KeyStore(Database database)
 
     private sealed record KeyRow(
         string Id, string Name, string Workspace, string Prefix, string Permissions,
-        long CreatedAt, long? LastUsedAt, long? ExpiresAt, long? RevokedAt)
+        long CreatedAt, long? LastUsedAt, long? ExpiresAt, long? RevokedAt, long? RateLimit)
     {
         public KeyInfo ToInfo(DateTimeOffset now) => new(
             Id, Name, Workspace, Prefix, Permissions.Split(','),
-            FromUnix(CreatedAt), FromUnixOrNull(LastUsedAt), FromUnixOrNull(ExpiresAt), FromUnixOrNull(RevokedAt),
+            FromUnix(CreatedAt), FromUnixOrNull(LastUsedAt), FromUnixOrNull(ExpiresAt), FromUnixOrNull(RevokedAt), (int?)RateLimit,
             RevokedAt is not null ? "revoked" : ExpiresAt <= now.ToUnixTimeSeconds() ? "expired" : "active");
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using DbUp.Builder;
+using DbUp.Engine;
 
 namespace CallLog.Storage;
 
@@ -49,16 +50,37 @@ internal abstract class Database
         return true;
     }
 
-    /// <summary>Runs this store's scripts (embedded from Migrations/&lt;folder&gt;), one transaction per script.</summary>
-    protected string? Upgrade(UpgradeEngineBuilder builder, string folder)
+    /// <summary>DbUp's engine for this store's scripts (embedded from Migrations/&lt;folder&gt;), one transaction per script.</summary>
+    protected abstract UpgradeEngine Migrations();
+
+    protected static UpgradeEngine Migrations(UpgradeEngineBuilder builder, string folder) => builder
+        .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal))
+        .WithTransactionPerScript()
+        .LogToNowhere()
+        .Build();
+
+    protected string? Upgrade()
     {
-        var result = builder
-            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
+        var result = Migrations().PerformUpgrade();
         return result.Successful ? null : MigrationFailed(result.Error);
+    }
+
+    /// <summary>For readiness: the store answers a query and has every migration this build knows. Null when ready.</summary>
+    public async Task<string?> CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            var pending = Migrations().GetScriptsToExecute();
+            return pending.Count == 0 ? null : $"{pending.Count} migration(s) not applied yet, first {pending[0].Name}";
+        }
+        catch (DbException ex)
+        {
+            return $"the store did not answer: {ex.Message}";
+        }
     }
 
     protected string MigrationFailed(Exception? error) =>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using DbUp;
+using DbUp.Engine;
 using Npgsql;
 
 namespace CallLog.Storage;
@@ -46,6 +47,8 @@ internal sealed class PostgresDatabase : Database
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken);
 
+    protected override UpgradeEngine Migrations() => Migrations(DeployChanges.To.PostgresqlDatabase(_connectionString), "Postgres");
+
     public override string? Migrate()
     {
         try
@@ -60,7 +63,7 @@ internal sealed class PostgresDatabase : Database
             }
             try
             {
-                return Upgrade(DeployChanges.To.PostgresqlDatabase(_connectionString), "Postgres");
+                return Upgrade();
             }
             finally
             {

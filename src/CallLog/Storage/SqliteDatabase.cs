@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using DbUp;
+using DbUp.Engine;
 using Microsoft.Data.Sqlite;
 
 namespace CallLog.Storage;
@@ -48,6 +49,8 @@ internal sealed class SqliteDatabase : Database
         return connection;
     }
 
+    protected override UpgradeEngine Migrations() => Migrations(DeployChanges.To.SqliteDatabase(_connectionString), "Sqlite");
+
     public override string? Migrate()
     {
         // Several processes may start at once on one file (two `serve`s, or `serve` and `import`):
@@ -72,7 +75,7 @@ internal sealed class SqliteDatabase : Database
         {
             return MigrationFailed(ex);
         }
-        return Upgrade(DeployChanges.To.SqliteDatabase(_connectionString), "Sqlite");
+        return Upgrade();
     }
 
     private FileStream? AcquireMigrationLock()

@@ -43,6 +43,9 @@ public abstract class TestStore : IAsyncDisposable
 
     protected abstract Task<string> CreateAsync();
 
+    /// <summary>Runs SQL on the store directly, behind the program's back: for tests that break the store on purpose.</summary>
+    public abstract Task ExecuteSqlAsync(string sql);
+
     public Task<CliResult> RunAsync(params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db]);
 
     public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db], stdin);
@@ -93,6 +96,15 @@ public sealed class StoreUnavailableException(string message) : Exception(messag
 public sealed class SqliteStore : TestStore
 {
     protected override Task<string> CreateAsync() => Task.FromResult(PathFor("calllog.db"));
+
+    public override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 }
 
 /// <summary>A new database in the test run's PostgreSQL cluster.</summary>
@@ -104,5 +116,15 @@ public sealed class PostgresStore : TestStore
         return cluster.Unavailable is { } reason
             ? throw new StoreUnavailableException(reason)
             : await cluster.CreateDatabaseAsync();
+    }
+
+    public override async Task ExecuteSqlAsync(string sql)
+    {
+        var database = new Uri(Db).AbsolutePath.TrimStart('/');
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(PostgresCluster.Current.AdminConnectionString) { Database = database };
+        await using var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

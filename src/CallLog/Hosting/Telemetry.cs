@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+
+namespace CallLog.Hosting;
+
+/// <summary>
+/// Metrics in Prometheus form at <c>/metrics</c>, through OpenTelemetry: the framework's request
+/// durations (by route and status), and CallLog's own store query durations and rejected keys.
+/// </summary>
+internal static class Telemetry
+{
+    public const string MeterName = "CallLog";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> StoreDuration = Meter.CreateHistogram<double>(
+        "calllog.store.query.duration", unit: "s", description: "Time spent in one store operation, by operation.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
+    private static readonly Counter<long> KeysRejected = Meter.CreateCounter<long>(
+        "calllog.keys.rejected", description: "Requests refused at authentication, by reason.");
+
+    public static IServiceCollection AddTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTelemetry(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPrometheusScrapingEndpoint("/metrics");
+        return routes;
+    }
+
+    /// <summary>Times one store operation: <c>using var _ = Telemetry.Store("calls.list");</c></summary>
+    public static StoreTimer Store(string operation) => new(operation, Stopwatch.GetTimestamp());
+
+    /// <summary>Counts a key refused at authentication: missing, malformed, unknown, revoked, expired, ambiguous.</summary>
+    public static void KeyRejected(string reason) => KeysRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    internal readonly struct StoreTimer(string operation, long started) : IDisposable
+    {
+        public void Dispose() => StoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>("operation", operation));
+    }
+}
