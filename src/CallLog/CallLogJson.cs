@@ -17,6 +17,7 @@ namespace CallLog;
 [JsonSerializable(typeof(CallDetail))]
 [JsonSerializable(typeof(AgentPage))]
 [JsonSerializable(typeof(Agent))]
+[JsonSerializable(typeof(AgentName))]
 [JsonSerializable(typeof(ContactPage))]
 [JsonSerializable(typeof(ContactDetail))]
 [JsonSerializable(typeof(ApiError))]

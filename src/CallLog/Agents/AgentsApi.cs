@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CallLog.Authentication;
+using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Json;
 using CallLog.Keys;
@@ -19,10 +20,24 @@ internal static class AgentsApi
     public static RouteGroupBuilder MapAgents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/agents");
-        group.MapGet("", ListAgents).RequireAuthorization(Permissions.ReadAgents);
-        group.MapGet("/{id}", GetAgent).RequireAuthorization(Permissions.ReadAgents);
+        group.MapGet("", ListAgents).RequireAuthorization(Permissions.ReadAgents)
+            .Documented("listAgents", "Agents", "List agents", "The workspace's agents in id order, each with its exact call count. Needs `can_read_agents`.")
+            .Query(
+                QueryParameterDoc.Int("page", "Page number; a page past the end is empty.", 1, null, 1),
+                QueryParameterDoc.Int("limit", "Agents per page.", 1, PageRequest.MaxLimit, 10))
+            .Errors(400);
+        group.MapGet("/{id}", GetAgent).RequireAuthorization(Permissions.ReadAgents)
+            .Documented("getAgent", "Agents", "Get one agent", "The agent and its call count. Needs `can_read_agents`.")
+            .Produces<Agent>()
+            .Errors(404);
         // Naming an agent is part of writing calls: the runtime that writes calls names their agents too.
-        group.MapPut("/{id}", PutAgent).RequireAuthorization(Permissions.WriteCalls);
+        group.MapPut("/{id}", PutAgent).RequireAuthorization(Permissions.WriteCalls)
+            .Documented("putAgent", "Agents", "Name an agent",
+                "Creates the agent (201) or renames it (200); every call of the agent shows the new `agent_name` at once. Needs `can_write_calls`.")
+            .Accepts<AgentName>("application/json")
+            .Produces<Agent>(StatusCodes.Status201Created)
+            .Produces<Agent>()
+            .Errors(400, 413, 415);
         return group;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using CallLog.Authentication;
+using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Json;
 using CallLog.Keys;
@@ -14,10 +15,30 @@ internal static class CallByIdApi
 {
     public static RouteGroupBuilder MapCallById(this RouteGroupBuilder calls)
     {
-        calls.MapGet("/{id}", GetCall).RequireAuthorization(Permissions.ReadCalls);
-        calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls);
-        calls.MapPatch("/{id}", PatchCall).RequireAuthorization(Permissions.WriteCalls);
-        calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls);
+        calls.MapGet("/{id}", GetCall).RequireAuthorization(Permissions.ReadCalls)
+            .Documented("getCall", "Calls", "Get one call in full",
+                "The call in the list's shape plus `transcript` and `metadata`, with an `ETag`. Another workspace's call is 404, never 403. Needs `can_read_calls`.")
+            .Produces<CallDetail>()
+            .Errors(404);
+        calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls)
+            .Documented("putCall", "Calls", "Create or replace a call",
+                "The whole call (the `id` may be left out, or must match the URL). 201 when created, 200 when replaced; the same body twice changes nothing. " +
+                "Agents and contacts it names are upserted. `If-Match` makes it conditional. Needs `can_write_calls`.")
+            .Accepts<CallDetail>("application/json")
+            .Produces<CallDetail>(StatusCodes.Status201Created)
+            .Produces<CallDetail>()
+            .Errors(400, 412, 413, 415);
+        calls.MapPatch("/{id}", PatchCall).RequireAuthorization(Permissions.WriteCalls)
+            .Documented("patchCall", "Calls", "Change part of a call (JSON Merge Patch)",
+                "RFC 7396: the fields to change; `null` removes (nested `contact` and `metadata` merge member by member). `in-progress` may become `completed` " +
+                "or `failed`, which are final (409). Without `duration_seconds`, a new `ended_at` or `started_at` recomputes it. Needs `can_write_calls`.")
+            .Accepts<CallDetail>("application/merge-patch+json", "application/json")
+            .Produces<CallDetail>()
+            .Errors(400, 404, 409, 412, 413, 415);
+        calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls)
+            .Documented("deleteCall", "Calls", "Delete a call", "The call, its transcript and metadata are gone; counts stay exact. `If-Match` makes it conditional. Needs `can_write_calls`.")
+            .Produces(StatusCodes.Status204NoContent)
+            .Errors(404, 412);
         return calls;
     }
 

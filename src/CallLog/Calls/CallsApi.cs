@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using CallLog.Authentication;
+using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,18 @@ internal static class CallsApi
     public static RouteGroupBuilder MapCalls(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/calls");
-        group.MapGet("", ListCalls).RequireAuthorization(Permissions.ReadCalls);
+        group.MapGet("", ListCalls).RequireAuthorization(Permissions.ReadCalls)
+            .Documented("listCalls", "Calls", "List calls",
+                "Calls of the key's workspace, newest first (`started_at` descending, ties by `id` descending), with the exact count of the whole filtered list. " +
+                "Page by number, or follow `next_cursor` for the same cost at any depth. Needs `can_read_calls`.")
+            .Query(
+                QueryParameterDoc.Text("agent_id", "An agent's id; a bare number also finds `assistant_<number>`."),
+                QueryParameterDoc.OneOf("status", "Only calls with this status.", "completed", "failed", "in-progress"),
+                QueryParameterDoc.OneOf("type", "Only calls in this direction.", "inbound", "outbound"),
+                QueryParameterDoc.Int("page", "Page number; a page past the end is empty.", 1, null, 1),
+                QueryParameterDoc.Int("limit", "Calls per page.", 1, CallListQuery.MaxLimit, 10),
+                QueryParameterDoc.Text("cursor", "The `next_cursor` of a previous response with the same filters; not with `page`."))
+            .Errors(400);
         group.MapCallById();
         return group;
     }

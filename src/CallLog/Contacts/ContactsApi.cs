@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using CallLog.Authentication;
+using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Json;
 using CallLog.Keys;
@@ -22,9 +23,24 @@ internal static class ContactsApi
     public static RouteGroupBuilder MapContacts(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/contacts");
-        group.MapGet("", ListContacts).RequireAuthorization(Permissions.ReadContacts);
-        group.MapGet("/{id}", GetContact).RequireAuthorization(Permissions.ReadContacts);
-        group.MapPut("/{id}", PutContact).RequireAuthorization(Permissions.WriteContacts);
+        group.MapGet("", ListContacts).RequireAuthorization(Permissions.ReadContacts)
+            .Documented("listContacts", "Contacts", "List or search contacts", "The workspace's contacts in id order. Needs `can_read_contacts`.")
+            .Query(
+                QueryParameterDoc.Text("search", "Case-insensitive substring of name, email, company or phone number (1-200 characters)."),
+                QueryParameterDoc.Int("page", "Page number; a page past the end is empty.", 1, null, 1),
+                QueryParameterDoc.Int("limit", "Contacts per page.", 1, PageRequest.MaxLimit, 25))
+            .Errors(400);
+        group.MapGet("/{id}", GetContact).RequireAuthorization(Permissions.ReadContacts)
+            .Documented("getContact", "Contacts", "Get one contact", "A contact by its positive integer id. Needs `can_read_contacts`.")
+            .Produces<ContactDetail>()
+            .Errors(400, 404);
+        group.MapPut("/{id}", PutContact).RequireAuthorization(Permissions.WriteContacts)
+            .Documented("putContact", "Contacts", "Create or replace a contact",
+                "Name, email, company and E.164 phone number, each a string or null. Calls naming the contact show it at once. Needs `can_write_contacts`.")
+            .Accepts<ContactDetail>("application/json")
+            .Produces<ContactDetail>(StatusCodes.Status201Created)
+            .Produces<ContactDetail>()
+            .Errors(400, 413, 415);
         return group;
     }
 

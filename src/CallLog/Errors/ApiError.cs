@@ -28,6 +28,12 @@ internal static class ErrorCodes
     public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string ServerError = "server_error";
 
+    public static readonly IReadOnlyList<string> All =
+    [
+        ValidationError, AuthenticationRequired, InvalidKey, PermissionDenied, NotFound, MethodNotAllowed, Conflict,
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, RateLimitExceeded, ServerError,
+    ];
+
     /// <summary>The code for a response that left the pipeline with a status and no body.</summary>
     public static (string Code, string Message) ForStatus(int status, string method, string path) => status switch
     {

@@ -2,6 +2,7 @@ using CallLog.Agents;
 using CallLog.Authentication;
 using CallLog.Calls;
 using CallLog.Contacts;
+using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Keys;
 using CallLog.RateLimits;
@@ -40,11 +41,16 @@ internal static class WebApp
             o.SerializerOptions.Encoder = CallLogJson.Wire.Options.Encoder;
             o.SerializerOptions.PropertyNamingPolicy = CallLogJson.Wire.Options.PropertyNamingPolicy;
             o.SerializerOptions.Converters.Add(new UtcSecondsConverter());
+            // Numbers are numbers: the web default of also reading "12" would make every integer "integer or string" in the OpenAPI document.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
 
         // Operations: health, readiness, metrics.
         builder.Services.AddHealth();
         builder.Services.AddTelemetry();
+
+        // Contract: OpenAPI document and docs.
+        builder.Services.AddOpenApiDocs();
 
         // Security: API keys, one policy per permission.
         builder.Services.AddApiKeyAuthentication(builder.Configuration);
@@ -60,6 +66,7 @@ internal static class WebApp
         app.UseKeyRateLimits();
         app.UseAuthorization();
 
+        app.MapOpenApiDocs();
         app.MapHealth();
         app.MapTelemetry();
         app.MapCalls();
