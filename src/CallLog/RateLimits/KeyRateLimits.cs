@@ -15,8 +15,8 @@ internal sealed class RateLimitOptions
 }
 
 /// <summary>
-/// A budget of requests per minute for each API key, kept by the framework's rate limiter (one fixed
-/// window per key, in this process's memory). Over it: 429 <c>rate_limit_exceeded</c> with
+/// A budget of requests per minute for each API key, kept by the framework's rate limiter (one token
+/// bucket per key, in this process's memory). Over it: 429 <c>rate_limit_exceeded</c> with
 /// <c>Retry-After</c>. Every limited response says what is left in <c>RateLimit-*</c> headers.
 /// Requests without a valid key are not counted here: authentication refuses them first.
 /// </summary>
@@ -75,14 +75,26 @@ internal static class KeyRateLimits
         {
             return RateLimitPartition.GetNoLimiter("unlimited");
         }
-        // The limit is part of the partition: a key whose budget changes starts a window of its own.
+        // The limit is part of the partition: a key whose budget changes starts a bucket of its own.
         var key = $"{context.User.FindFirst(ApiKeyDefaults.KeyIdClaim)!.Value}/{limit}";
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(limit));
+    }
+
+    /// <summary>
+    /// A token bucket holding a minute's budget, refilled at exactly <paramref name="limit"/> a minute in
+    /// steps of at least a second. A fixed window would report the whole window as Retry-After; the
+    /// bucket reports when the next request will be allowed.
+    /// </summary>
+    internal static TokenBucketRateLimiterOptions Bucket(int limit)
+    {
+        var tokensPerPeriod = (limit + 59) / 60;
+        return new TokenBucketRateLimiterOptions
         {
-            PermitLimit = limit,
-            Window = Window,
+            TokenLimit = limit,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromTicks(Window.Ticks * tokensPerPeriod / limit),
             QueueLimit = 0,
-        });
+        };
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, int perMinute, CancellationToken cancellationToken)
