@@ -50,8 +50,12 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
 
         var list = paths["/api/v1/calls"]!["get"]!;
         var parameters = list["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!["schema"]!);
-        Assert.Equal(["completed", "failed", "in-progress"], parameters["status"]["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
-        Assert.Equal(["inbound", "outbound"], parameters["type"]["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Matches(parameters["status"]["pattern"]!.GetValue<string>(), "completed,in-progress");
+        Assert.Matches(parameters["type"]["pattern"]!.GetValue<string>(), "inbound");
+        Assert.DoesNotMatch(parameters["status"]["pattern"]!.GetValue<string>(), "done");
+        Assert.Equal(["-started_at", "started_at", "-duration_seconds", "duration_seconds"], parameters["sort"]["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal("date-time", parameters["started_after"]["format"]!.GetValue<string>());
+        Assert.Superset(new HashSet<string>(["phone_number", "contact_id", "q", "started_before"]), parameters.Keys.ToHashSet());
         Assert.Equal(1, parameters["limit"]["minimum"]!.GetValue<int>());
         Assert.Equal(100, parameters["limit"]["maximum"]!.GetValue<int>());
         Assert.Equal(10, parameters["limit"]["default"]!.GetValue<int>());

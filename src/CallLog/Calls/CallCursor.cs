@@ -8,7 +8,7 @@ using Dapper;
 namespace CallLog.Calls;
 
 /// <summary>A position in the list order: the last call a page returned.</summary>
-internal readonly record struct CallPosition(long StartedAt, string Id);
+internal readonly record struct CallPosition(long Key, string Id);
 
 /// <summary>
 /// Opaque, URL-safe keyset cursors. A cursor carries the position it continues after, and an HMAC over
@@ -18,7 +18,7 @@ internal readonly record struct CallPosition(long StartedAt, string Id);
 /// </summary>
 internal sealed class CursorCodec(Database database)
 {
-    private const byte Version = 1;
+    private const byte Version = 2; // 2: the signature covers the sort and every filter
     private const int SignatureLength = 16;
     private byte[]? _key;
 
@@ -73,7 +73,7 @@ internal sealed class CursorCodec(Database database)
         var id = Encoding.UTF8.GetBytes(position.Id);
         var payload = new byte[1 + 8 + id.Length];
         payload[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1, 8), position.StartedAt);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1, 8), position.Key);
         id.CopyTo(payload, 9);
         return payload;
     }
@@ -81,7 +81,7 @@ internal sealed class CursorCodec(Database database)
     private byte[] Sign(ReadOnlySpan<byte> payload, long workspaceId, CallListQuery query)
     {
         var key = _key ?? throw new InvalidOperationException("CursorCodec.InitializeAsync was not called at start.");
-        var scope = Encoding.UTF8.GetBytes($"\n{workspaceId}\n{query.AgentId}\n{query.Status}\n{query.Type}");
+        var scope = Encoding.UTF8.GetBytes($"\n{workspaceId}\n{query.Sort}\n{query.Conditions.Signature()}");
         var message = new byte[payload.Length + scope.Length];
         payload.CopyTo(message);
         scope.CopyTo(message, payload.Length);

@@ -8,14 +8,14 @@ namespace CallLog.Calls;
 internal static class CallExport
 {
     /// <summary>Streams every matching call; memory stays flat whatever the workspace holds.</summary>
-    public static async IAsyncEnumerable<Call> RunAsync(Database database, string workspace, string? agentId, CallStatus? status, CallType? type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<Call> RunAsync(Database database, string workspace, CallConditions conditions, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         if (await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) is not { } workspaceId)
         {
             yield break;
         }
-        if (await CallFilter.ResolveAsync(connection, workspaceId, agentId, status, type, cancellationToken) is not { } filter)
+        if (await CallFilter.ResolveAsync(connection, workspaceId, conditions, cancellationToken) is not { } filter)
         {
             yield break;
         }

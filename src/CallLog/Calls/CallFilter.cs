@@ -1,14 +1,16 @@
 using System.Data.Common;
 using System.Text;
+using CallLog.Storage;
 using Dapper;
 
 namespace CallLog.Calls;
 
 /// <summary>
 /// The filters of a list, count or export, as SQL with parameters. <c>AgentIds</c> are the agents that
-/// exist among the ones the caller may have meant (at most two: "12345" and "assistant_12345").
+/// exist among the ones the caller may have meant (at most two: "12345" and "assistant_12345");
+/// <c>Statuses</c> and <c>Types</c> are null for "any".
 /// </summary>
-internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, CallStatus? Status, CallType? Type)
+internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, IReadOnlyList<CallStatus>? Statuses, IReadOnlyList<CallType>? Types, CallConditions Conditions)
 {
     public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
@@ -18,64 +20,109 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// assistant_12345; resolving to the agents that exist first lets the usual single-agent case use its
     /// index. Null when agent_id names no agent of the workspace, so nothing can match.
     /// </summary>
-    public static async Task<CallFilter?> ResolveAsync(
-        DbConnection connection, long workspaceId, string? agentId, CallStatus? status, CallType? type, CancellationToken cancellationToken)
+    public static async Task<CallFilter?> ResolveAsync(DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
     {
-        if (agentId is null)
+        var statuses = conditions.Statuses is { Count: < 3 } s ? s : null;
+        var types = conditions.Types is { Count: < 2 } t ? t : null;
+        if (conditions.AgentId is not { } agentId)
         {
-            return new CallFilter(workspaceId, null, status, type);
+            return new CallFilter(workspaceId, null, statuses, types, conditions);
         }
         var agents = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
             new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).ToList();
-        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, status, type);
+        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions);
     }
 
     /// <summary>
     /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with
-    /// <paramref name="prefix"/> so several clauses can share one command. Filters compose one <c>if</c> at a time.
+    /// <paramref name="prefix"/> so several clauses can share one command. With <paramref name="talliesOnly"/>,
+    /// only the columns the tallies table has (agent, status, type).
     /// </summary>
-    public string Where(DynamicParameters parameters, string alias, string prefix = "")
+    public string Where(DynamicParameters parameters, string alias, string prefix = "", bool talliesOnly = false)
     {
         var sql = new StringBuilder($"{alias}.workspace_id = @{prefix}workspaceId");
         parameters.Add($"{prefix}workspaceId", WorkspaceId);
-        if (AgentIds is not null)
+        In(sql, parameters, $"{alias}.agent_id", $"{prefix}agent", AgentIds);
+        In(sql, parameters, $"{alias}.status", $"{prefix}status", Statuses?.Select(s => (int)s).ToList());
+        In(sql, parameters, $"{alias}.type", $"{prefix}type", Types?.Select(t => (int)t).ToList());
+        if (talliesOnly)
         {
-            var names = AgentIds.Select((id, i) => { parameters.Add($"{prefix}agent{i}", id); return $"@{prefix}agent{i}"; });
-            sql.Append($" AND {alias}.agent_id IN ({string.Join(", ", names)})");
+            return sql.ToString();
         }
-        if (Status is { } status)
+        var c = Conditions;
+        if (c.StartedAfter is { } after)
         {
-            sql.Append($" AND {alias}.status = @{prefix}status");
-            parameters.Add($"{prefix}status", (int)status);
+            sql.Append($" AND {alias}.started_at >= @{prefix}after");
+            parameters.Add($"{prefix}after", after);
         }
-        if (Type is { } type)
+        if (c.StartedBefore is { } before)
         {
-            sql.Append($" AND {alias}.type = @{prefix}type");
-            parameters.Add($"{prefix}type", (int)type);
+            sql.Append($" AND {alias}.started_at < @{prefix}before");
+            parameters.Add($"{prefix}before", before);
+        }
+        if (c.PhonePattern is { } phone)
+        {
+            // LIKE (not =) for exact numbers too: both use the calls_by_phone index, which is NOCASE on
+            // SQLite and text_pattern_ops on PostgreSQL so that prefixes can use it under any locale.
+            sql.Append($" AND {alias}.phone_number LIKE @{prefix}phone");
+            parameters.Add($"{prefix}phone", phone);
+        }
+        if (c.ContactId is { } contact)
+        {
+            sql.Append($" AND {alias}.contact_id = @{prefix}contact");
+            parameters.Add($"{prefix}contact", contact);
+        }
+        if (c.Search is { } search)
+        {
+            sql.Append(
+                $"""
+                 AND (lower({alias}.summary) LIKE @{prefix}q ESCAPE '\' OR {alias}.phone_number LIKE @{prefix}q ESCAPE '\'
+                      OR {alias}.contact_id IN (SELECT k.id FROM contacts k WHERE k.workspace_id = {alias}.workspace_id AND lower(k.name) LIKE @{prefix}q ESCAPE '\'))
+                """);
+            parameters.Add($"{prefix}q", Like.Contains(search));
         }
         return sql.ToString();
     }
 
+    private static void In<T>(StringBuilder sql, DynamicParameters parameters, string column, string name, IReadOnlyList<T>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+        if (values.Count == 1)
+        {
+            sql.Append($" AND {column} = @{name}");
+            parameters.Add(name, values[0]);
+            return;
+        }
+        var names = values.Select((v, i) => { parameters.Add($"{name}{i}", v); return $"@{name}{i}"; });
+        sql.Append($" AND {column} IN ({string.Join(", ", names)})");
+    }
+
     /// <summary>
-    /// Splits the filter into ranges that each read straight off one index in list order. No filter, or
-    /// one agent alone, is a single range; otherwise one range per (agent, status, type) the filter
-    /// allows, at most 2 x 3 x 2, merged by the query. Each range stops after the rows a page needs.
+    /// Splits the filter into ranges that each read straight off one index in list order: one range per
+    /// (agent, status, type) the filter allows, at most 2 x 3 x 2, merged by the query; each stops after
+    /// the rows a page needs. No split when one index already serves the whole filter in order (no
+    /// status or type filter with at most one agent), or when a phone number or contact narrows the
+    /// calls to a few that their own index finds.
     /// </summary>
     public IEnumerable<CallFilter> Branches()
     {
-        if (Status is null && Type is null && (AgentIds is null || AgentIds.Count == 1))
+        if ((Statuses is null && Types is null && (AgentIds is null || AgentIds.Count == 1)) ||
+            Conditions.PhonePattern is not null || Conditions.ContactId is not null)
         {
             yield return this;
             yield break;
         }
         foreach (var agent in AgentIds?.Select(a => (IReadOnlyList<string>?)[a]) ?? [null])
         {
-            foreach (var status in Status is { } s ? [s] : AllStatuses)
+            foreach (var status in Statuses ?? AllStatuses)
             {
-                foreach (var type in Type is { } t ? [t] : AllTypes)
+                foreach (var type in Types ?? AllTypes)
                 {
-                    yield return this with { AgentIds = agent, Status = status, Type = type };
+                    yield return this with { AgentIds = agent, Statuses = [status], Types = [type] };
                 }
             }
         }

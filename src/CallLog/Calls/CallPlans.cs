@@ -14,10 +14,10 @@ internal static class CallPlans
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
         // An agent that does not exist yet still gets the plan its filter would have.
-        var filter = await CallFilter.ResolveAsync(connection, workspaceId, query.AgentId, query.Status, query.Type, cancellationToken)
-            ?? new CallFilter(workspaceId, [query.AgentId!], query.Status, query.Type);
+        var filter = await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken)
+            ?? new CallFilter(workspaceId, [query.Conditions.AgentId!], query.Conditions.Statuses, query.Conditions.Types, query.Conditions);
         // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
-        CallPosition? after = keyset ? new CallPosition(long.MaxValue, "") : null;
+        CallPosition? after = keyset ? new CallPosition(query.Sort.Descending() ? long.MaxValue : long.MinValue, "") : null;
         var prefix = database is PostgresDatabase
             ? analyze ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " : "EXPLAIN (COSTS OFF) "
             : "EXPLAIN QUERY PLAN ";
@@ -27,7 +27,7 @@ internal static class CallPlans
         {
             ("count", CallQueries.CountQuery(filter)),
             (keyset ? $"page after a cursor, limit {query.Limit}" : $"page {query.Page}, limit {query.Limit}",
-                CallQueries.PageQuery(filter, after, keyset ? 0 : query.Offset, query.Limit + 1)),
+                CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1)),
         })
         {
             var rows = await connection.QueryAsync(new CommandDefinition(prefix + sql, parameters, cancellationToken: cancellationToken));

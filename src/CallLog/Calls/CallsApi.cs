@@ -14,15 +14,24 @@ internal static class CallsApi
         var group = routes.MapGroup("/api/v1/calls");
         group.MapGet("", ListCalls).RequireAuthorization(Permissions.ReadCalls)
             .Documented("listCalls", "Calls", "List calls",
-                "Calls of the key's workspace, newest first (`started_at` descending, ties by `id` descending), with the exact count of the whole filtered list. " +
+                "Calls of the key's workspace, newest first unless `sort` says otherwise (ties by `id`), with the exact count of the whole filtered list. " +
                 "Page by number, or follow `next_cursor` for the same cost at any depth. Needs `can_read_calls`.")
             .Query(
                 QueryParameterDoc.Text("agent_id", "An agent's id; a bare number also finds `assistant_<number>`."),
-                QueryParameterDoc.OneOf("status", "Only calls with this status.", "completed", "failed", "in-progress"),
-                QueryParameterDoc.OneOf("type", "Only calls in this direction.", "inbound", "outbound"),
+                QueryParameterDoc.Text("status", "One status, or several joined by commas: `completed`, `failed`, `in-progress`.",
+                    "^(completed|failed|in-progress)(,(completed|failed|in-progress))*$"),
+                QueryParameterDoc.Text("type", "One direction, or both joined by a comma: `inbound`, `outbound`.", "^(inbound|outbound)(,(inbound|outbound))*$"),
+                QueryParameterDoc.Time("started_after", "Calls that started at or after this time (ISO-8601 with `Z` or an offset)."),
+                QueryParameterDoc.Time("started_before", "Calls that started before this time (ISO-8601 with `Z` or an offset)."),
+                QueryParameterDoc.Text("phone_number", "An exact E.164 number (`+15551234567`; encode `+` as `%2B`), or a prefix ending in `*` (`+1555*`).",
+                    @"^\+[1-9][0-9]{0,14}\*?$"),
+                QueryParameterDoc.Int("contact_id", "Only calls with this contact.", 1, null, null),
+                QueryParameterDoc.Text("q", "Case-insensitive search in the summary, the contact's name and the phone number (1-200 characters). Not served by an index: see docs/scaling.md."),
+                QueryParameterDoc.OneOf("sort", "The order; `-` is descending. Ties by `id` in the same direction. Calls without a duration (in progress) sort as shorter than any other.",
+                    "-started_at", "started_at", "-duration_seconds", "duration_seconds"),
                 QueryParameterDoc.Int("page", "Page number; a page past the end is empty.", 1, null, 1),
                 QueryParameterDoc.Int("limit", "Calls per page.", 1, CallListQuery.MaxLimit, 10),
-                QueryParameterDoc.Text("cursor", "The `next_cursor` of a previous response with the same filters; not with `page`."))
+                QueryParameterDoc.Text("cursor", "The `next_cursor` of a previous response with the same filters and sort; not with `page`."))
             .Errors(400);
         group.MapCallById();
         return group;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using CallLog.Calls;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace CallLog.Cli;
 
@@ -13,9 +15,13 @@ internal static class ExplainCommand
         var page = new Option<int>("--page") { Description = "Page number (an OFFSET plan).", DefaultValueFactory = _ => 1 };
         var keyset = new Option<bool>("--keyset") { Description = "Show the plan of a page after a cursor instead." };
         var analyze = new Option<bool>("--analyze") { Description = "PostgreSQL: run the queries and show the rows each step read (EXPLAIN ANALYZE)." };
+        var queryString = new Option<string?>("--query")
+        {
+            Description = "The request's query string instead of the other options, exactly as the API takes it, e.g. 'phone_number=%2B1555*&sort=-duration_seconds&limit=25'.",
+        };
         var command = new Command("explain", "Print the store's query plans for one list request: how the count and the page are read.")
         {
-            workspace, limit, page, keyset, analyze,
+            workspace, limit, page, keyset, analyze, queryString,
         };
         filters.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -28,7 +34,15 @@ internal static class ExplainCommand
             {
                 return 1;
             }
-            var query = new CallListQuery(filter.AgentId, filter.Status, filter.Type, parse.GetValue(page), parse.GetValue(limit));
+            var query = new CallListQuery(filter, Page: parse.GetValue(page), Limit: parse.GetValue(limit));
+            if (parse.GetValue(queryString) is { } text)
+            {
+                if (CallListQuery.Parse(new QueryCollection(QueryHelpers.ParseQuery(text)), out var error) is not { } parsed)
+                {
+                    return CliSupport.Fail($"--query: {error!.Message}");
+                }
+                query = parsed;
+            }
             var plans = await CallPlans.ExplainAsync(database, name, query, parse.GetValue(keyset), parse.GetValue(analyze), cancellationToken);
             foreach (var (title, plan) in plans)
             {

@@ -18,7 +18,7 @@ internal static class ExportCommand
                 return 1;
             }
             await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-            var calls = CallExport.RunAsync(database, name, filter.AgentId, filter.Status, filter.Type, cancellationToken);
+            var calls = CallExport.RunAsync(database, name, filter, cancellationToken);
             await Ndjson.WriteAsync(calls, stdout, cancellationToken);
             return 0;
         });

@@ -18,7 +18,7 @@ internal sealed class FilterOptions
     }
 
     /// <summary>The parsed filters, or null after printing what is wrong.</summary>
-    public (string? AgentId, CallStatus? Status, CallType? Type)? Parse(ParseResult parse)
+    public CallConditions? Parse(ParseResult parse)
     {
         CallStatus? status = null;
         if (parse.GetValue(Status) is { } s)
@@ -40,6 +40,6 @@ internal sealed class FilterOptions
             }
             type = parsed;
         }
-        return (parse.GetValue(AgentId), status, type);
+        return new CallConditions(parse.GetValue(AgentId), status is { } one ? [one] : null, type is { } t2 ? [t2] : null);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using CallLog.Hosting;
 using CallLog.Paging;
 using CallLog.Storage;
@@ -25,7 +24,7 @@ internal sealed class ContactStore(Database database)
     {
         using var timer = Telemetry.Store("contacts.list");
         var where = search is null ? "workspace_id = @workspaceId" : $"workspace_id = @workspaceId AND {Matches}";
-        var parameters = new { workspaceId, pattern = search is null ? null : Pattern(search), limit = page.Limit, offset = page.Offset };
+        var parameters = new { workspaceId, pattern = search is null ? null : Like.Contains(search), limit = page.Limit, offset = page.Offset };
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM contacts WHERE {where}", parameters, cancellationToken: cancellationToken));
@@ -60,20 +59,5 @@ internal sealed class ContactStore(Database database)
             new { workspaceId, contact.Id, contact.Name, contact.Email, contact.Company, contact.PhoneNumber }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return !existed;
-    }
-
-    /// <summary>A LIKE pattern for "contains", lower-cased, with the pattern characters of the search escaped.</summary>
-    private static string Pattern(string search)
-    {
-        var pattern = new StringBuilder("%");
-        foreach (var c in search.ToLowerInvariant())
-        {
-            if (c is '%' or '_' or '\\')
-            {
-                pattern.Append('\\');
-            }
-            pattern.Append(c);
-        }
-        return pattern.Append('%').ToString();
     }
 }

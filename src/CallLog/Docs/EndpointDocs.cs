@@ -6,10 +6,14 @@ namespace CallLog.Docs;
 
 /// <summary>One query parameter as the OpenAPI document describes it: its type, range, allowed values and default.</summary>
 internal sealed record QueryParameterDoc(string Name, string Description, JsonSchemaType Type,
-    string? Minimum = null, string? Maximum = null, JsonNode? Default = null, string[]? Values = null, string? Pattern = null)
+    string? Minimum = null, string? Maximum = null, JsonNode? Default = null, string[]? Values = null, string? Pattern = null, string? Format = null)
 {
-    public static QueryParameterDoc Int(string name, string description, int minimum, int? maximum, int fallback) =>
-        new(name, description, JsonSchemaType.Integer, $"{minimum}", maximum?.ToString(System.Globalization.CultureInfo.InvariantCulture), JsonValue.Create(fallback));
+    public static QueryParameterDoc Int(string name, string description, int minimum, int? maximum, int? fallback) =>
+        new(name, description, JsonSchemaType.Integer, $"{minimum}", maximum?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            fallback is { } value ? JsonValue.Create(value) : null);
+
+    public static QueryParameterDoc Time(string name, string description) =>
+        new(name, description, JsonSchemaType.String, Format: "date-time");
 
     public static QueryParameterDoc OneOf(string name, string description, params string[] values) =>
         new(name, description, JsonSchemaType.String, Values: values);
@@ -44,7 +48,7 @@ internal static class EndpointDocs
             operation.Parameters ??= [];
             foreach (var p in parameters)
             {
-                var schema = new OpenApiSchema { Type = p.Type, Minimum = p.Minimum, Maximum = p.Maximum, Default = p.Default, Pattern = p.Pattern };
+                var schema = new OpenApiSchema { Type = p.Type, Minimum = p.Minimum, Maximum = p.Maximum, Default = p.Default, Pattern = p.Pattern, Format = p.Format };
                 if (p.Values is not null)
                 {
                     schema.Enum = [.. p.Values.Select(v => (JsonNode)JsonValue.Create(v))];
