@@ -41,7 +41,7 @@ else
   fi
 fi
 echo "$import_line"
-key="$(calllog keys create --name bench --permissions can_read_calls --db "$db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
+key="$(calllog keys create --name bench --permissions can_read_calls --rate-limit 0 --db "$db" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')"
 
 if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
   echo "port $port is already in use; stop whatever listens there first" >&2
@@ -60,6 +60,11 @@ depth=$(( calls >= 2000000 ? 1000000 : calls / 2 ))
 cursor="$(python3 "$here/cursor-walk.py" "$base" "$key" "$depth")"
 deep_page=$(( depth / 100 ))
 
+# A real phone number and contact from the data, for the richer filters.
+sample="$(curl -fs -H "Authorization: Bearer $key" "$base/api/v1/calls?limit=1&status=completed")"
+phone="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["calls"][0]["phone_number"][1:])' <<<"$sample")"
+contact="$(python3 -c 'import json,sys; c=json.load(sys.stdin)["calls"][0]["contact"]; print(c["id"] if c else 1)' <<<"$sample")"
+
 scenarios=(
   "seed default (page 1)|"
   "agent_id=12345|agent_id=12345"
@@ -73,6 +78,15 @@ scenarios=(
   "cursor at depth $depth, limit=100|limit=100&cursor=$cursor"
   "page 2 by cursor's twin: page=2, limit=100|limit=100&page=2"
   "offset page at depth $depth (page=$deep_page, limit=100)|limit=100&page=$deep_page"
+  "status=completed,failed (a list)|status=completed,failed"
+  "one day (started_after + started_before)|started_after=2025-06-29T00:00:00Z&started_before=2025-06-30T00:00:00Z"
+  "one day, agent_id=12345, sort=-duration_seconds|agent_id=12345&started_after=2025-06-29T00:00:00Z&started_before=2025-06-30T00:00:00Z&sort=-duration_seconds"
+  "phone_number exact|phone_number=%2B$phone"
+  "phone_number prefix (+${phone:0:4}*)|phone_number=%2B${phone:0:4}*"
+  "contact_id|contact_id=$contact"
+  "sort=started_at (oldest first)|sort=started_at"
+  "sort=-duration_seconds (longest first)|sort=-duration_seconds"
+  "q=premium (no index: reads the workspace)|q=premium"
 )
 
 out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
@@ -95,7 +109,9 @@ for scenario in "${scenarios[@]}"; do
   p50="$(awk '$1=="50%" {print $2}' <<<"$result")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$result")"
   errors="$(awk '/Non-2xx/ {print $NF}' <<<"$result")"
-  echo "| $name | $rps | $p50 | $p99 | ${errors:-0} |" >> "$out"
+  timeouts="$(sed -n 's/.*timeout \([0-9]*\).*/\1/p' <<<"$result")"
+  errors="${errors:-0}${timeouts:+ (+$timeouts timed out at 2 s)}"
+  echo "| $name | $rps | $p50 | $p99 | $errors |" >> "$out"
   echo "$name: $rps req/s, p50 $p50, p99 $p99"
 done
 rss_kb="$(awk '/VmHWM/ {print $2}' /proc/$server/status)"
@@ -107,12 +123,14 @@ analyze=""; [ "$store" = postgres ] && analyze="--analyze"
 {
   echo
   echo "## Query plans (\`calllog explain $analyze\`)"
-  for args in "" "--agent-id 12345" "--status in-progress" "--type inbound" "--agent-id 12345 --type outbound --limit 25" "--keyset --limit 100"; do
+  for args in "" "--agent-id 12345" "--status in-progress" "--type inbound" "--agent-id 12345 --type outbound --limit 25" "--keyset --limit 100" \
+      "--query started_after=2025-06-29T00:00:00Z&started_before=2025-06-30T00:00:00Z" "--query phone_number=%2B${phone:0:4}*" \
+      "--query contact_id=$contact" "--query sort=-duration_seconds" "--query q=premium"; do
     echo
     echo "### \`explain $args\`"
     echo '```'
     # shellcheck disable=SC2086
-    calllog explain --db "$db" $analyze $args
+    if [[ "$args" == --query* ]]; then calllog explain --db "$db" $analyze --query "${args#--query }"; else calllog explain --db "$db" $analyze $args; fi
     echo '```'
   done
 } >> "$out"
