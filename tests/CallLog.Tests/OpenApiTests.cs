@@ -12,7 +12,7 @@ namespace CallLog.Tests;
 /// </summary>
 public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where TStore : TestStore, new()
 {
-    private static readonly string Committed = Path.Combine(RepositoryRoot(), "docs", "openapi.json");
+    private static readonly string Committed = Path.Combine(Repository.Root, "docs", "openapi.json");
 
     private async Task<JsonNode> DocumentAsync()
     {
@@ -140,18 +140,6 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
             var errors = validator.Validate(body);
             Assert.True(errors.Count == 0, $"{method.ToUpperInvariant()} {path} {status} does not match its schema: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{body}");
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "CallLog.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("CallLog.slnx not found above the test binaries.");
     }
 }
 

@@ -57,7 +57,7 @@ public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TS
         var key = Patterns.SecretInText().Match(server.Log).Value;
         var keys = await server.Store.SucceedAsync("keys", "list", "--json");
 
-        Assert.Contains("\"permissions\":[\"can_read_calls\"]", keys.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"permissions\":[\"can_read_calls\",\"can_read_agents\",\"can_read_contacts\"]", keys.Stdout, StringComparison.Ordinal);
         Assert.Contains(key[..12], keys.Stdout, StringComparison.Ordinal);
     }
 }

@@ -34,6 +34,10 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions);
     }
 
+    /// <summary>True when an agent, a time range, a phone number or a contact narrows the calls to those an index of their own finds.</summary>
+    public bool Narrowed => AgentIds is not null || Conditions.StartedAfter is not null || Conditions.StartedBefore is not null ||
+        Conditions.PhonePattern is not null || Conditions.ContactId is not null;
+
     /// <summary>
     /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with
     /// <paramref name="prefix"/> so several clauses can share one command. With <paramref name="talliesOnly"/>,

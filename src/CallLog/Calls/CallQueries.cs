@@ -91,7 +91,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         parameters.Add("rangeLimit", offset + take);
         parameters.Add("workspaceId", filter.WorkspaceId);
         var direction = sort.Descending() ? "DESC" : "ASC";
-        var key = sort.Key();
+        var key = sort.Key(filter.Narrowed);
         var keyset = "";
         if (after is { } position)
         {

@@ -30,10 +30,17 @@ internal static class CallSorts
 
     /// <summary>
     /// The sort key over calls alias <c>c</c>. Calls still in progress have no duration and sort as -1:
-    /// last when longest come first, first when shortest do. The expression matches the calls_by_duration index.
+    /// last when longest come first, first when shortest do. The expression matches the calls_by_duration
+    /// index; when other filters narrow the calls (<paramref name="narrowed"/>), "+ 0" keeps the store from
+    /// walking that index in order through millions of non-matching calls: it finds the few matching calls
+    /// by their own index and sorts them (measured at 10M calls: 1.9 requests/s walking, see the results).
     /// </summary>
-    public static string Key(this CallSort sort) =>
-        sort is CallSort.DurationDescending or CallSort.DurationAscending ? "COALESCE(c.duration_seconds, -1)" : "c.started_at";
+    public static string Key(this CallSort sort, bool narrowed) => sort switch
+    {
+        CallSort.DurationDescending or CallSort.DurationAscending when narrowed => "(COALESCE(c.duration_seconds, -1) + 0)",
+        CallSort.DurationDescending or CallSort.DurationAscending => "COALESCE(c.duration_seconds, -1)",
+        _ => "c.started_at",
+    };
 
     /// <summary>The key's value for a call, as the cursor records it.</summary>
     public static long KeyOf(this CallSort sort, Call call) =>

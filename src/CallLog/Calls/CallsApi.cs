@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 using CallLog.Authentication;
 using CallLog.Docs;
 using CallLog.Errors;
@@ -32,13 +33,21 @@ internal static class CallsApi
                 QueryParameterDoc.Int("page", "Page number; a page past the end is empty.", 1, null, 1),
                 QueryParameterDoc.Int("limit", "Calls per page.", 1, CallListQuery.MaxLimit, 10),
                 QueryParameterDoc.Text("cursor", "The `next_cursor` of a previous response with the same filters and sort; not with `page`."))
-            .Errors(400);
+            .Errors(400, 503);
         group.MapCallById();
         return group;
     }
 
-    public static async Task<Results<Ok<CallPage>, BadRequest<ApiError>>> ListCalls(
-        HttpRequest request, ClaimsPrincipal user, CallQueries calls, CursorCodec cursors, CancellationToken cancellationToken)
+    /// <summary>
+    /// Searches (<c>q</c>) read every call the other filters leave: seconds at millions of calls. Two run
+    /// at once; more are turned away at once with 503 and Retry-After rather than queued, so searches
+    /// cannot take every thread and starve the indexed requests (seen at 10M calls: 32 searches at once
+    /// wedged the server for minutes).
+    /// </summary>
+    private static readonly ConcurrencyLimiter Searches = new(new ConcurrencyLimiterOptions { PermitLimit = 2, QueueLimit = 0 });
+
+    public static async Task<Results<Ok<CallPage>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ListCalls(
+        HttpRequest request, HttpResponse response, ClaimsPrincipal user, CallQueries calls, CursorCodec cursors, CancellationToken cancellationToken)
     {
         if (CallListQuery.Parse(request.Query, out var error) is not { } query)
         {
@@ -51,9 +60,20 @@ internal static class CallsApi
             if (!cursors.TryDecode(query.Cursor, workspaceId, query, out var position))
             {
                 return TypedResults.BadRequest(ApiError.Validation(
-                    "cursor is not valid for this request: it was altered, or it came from a request with other filters. Use next_cursor as given, with the same agent_id, status and type."));
+                    "cursor is not valid for this request: it was altered, or it came from a request with other filters or another sort. Use next_cursor as given, with the same filters and sort."));
             }
             after = position;
+        }
+        if (query.Conditions.Search is null)
+        {
+            return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
+        }
+        using var search = Searches.AttemptAcquire();
+        if (!search.IsAcquired)
+        {
+            response.Headers.RetryAfter = "5";
+            return TypedResults.Json(new ApiError(ErrorCodes.Busy, "Other searches (q) are running; retry in a few seconds, or narrow the search with a time range or an agent."),
+                CallLogJson.Wire.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
     }

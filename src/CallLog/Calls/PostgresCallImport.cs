@@ -101,6 +101,11 @@ internal static class PostgresCallImport
             await merge.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        // Fresh statistics at once, not at autovacuum's next turn: the planner picks list indexes by them.
+        await using (var analyze = new NpgsqlCommand("ANALYZE calls, agents, contacts, call_tallies", connection) { CommandTimeout = 0 })
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
         return new ImportOutcome(imported, null);
     }
 

@@ -62,6 +62,7 @@ internal static class SqliteCallImport
             imported++;
         }
         await transaction.CommitAsync(cancellationToken);
+        await SqliteDatabase.AnalyzeAsync(connection, cancellationToken);
         return new ImportOutcome(imported, null);
     }
 

@@ -59,11 +59,13 @@ internal static class ServeCommand
                 Console.WriteLine($"Added {outcome.Imported:N0} demo calls to workspace '{workspace}'.");
             }
         }
-        var key = await new KeyStore(database).CreateAsync(workspace, "demo (read-only)", [Permissions.ReadCalls], null, null, cancellationToken);
+        // Read-only, but everything the web console reads: calls, and the agents for its picker.
+        var key = await new KeyStore(database).CreateAsync(workspace, "demo (read-only)",
+            [Permissions.ReadCalls, Permissions.ReadAgents, Permissions.ReadContacts], null, null, cancellationToken);
         var baseUrl = listen.Split(';')[0].TrimEnd('/');
         Console.WriteLine($"""
             Read-only key, shown this once: {key.Key}
-            Try it:
+            Open {baseUrl}/ and paste it, or try:
               curl -X GET '{baseUrl}/api/v1/calls?agent_id=12345&type=outbound&page=1&limit=25' \
                 -H 'Authorization: Bearer {key.Key}'
             """);

@@ -26,12 +26,13 @@ internal static class ErrorCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string RateLimitExceeded = "rate_limit_exceeded";
+    public const string Busy = "server_busy";
     public const string ServerError = "server_error";
 
     public static readonly IReadOnlyList<string> All =
     [
         ValidationError, AuthenticationRequired, InvalidKey, PermissionDenied, NotFound, MethodNotAllowed, Conflict,
-        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, RateLimitExceeded, ServerError,
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, RateLimitExceeded, Busy, ServerError,
     ];
 
     /// <summary>The code for a response that left the pipeline with a status and no body.</summary>
@@ -46,6 +47,7 @@ internal static class ErrorCodes
         413 => (PayloadTooLarge, "The request body is too large."),
         415 => (UnsupportedMediaType, "The request body must be application/json."),
         429 => (RateLimitExceeded, "Too many requests; retry later."),
+        503 => (Busy, "The server is busy; retry later."),
         _ when status >= 500 => (ServerError, "An unexpected server error occurred."),
         _ => ($"http_{status}", $"The request failed with status {status}."),
     };

@@ -24,6 +24,18 @@ internal static class ApiErrorHandling
             var (code, message) = ErrorCodes.ForStatus(http.Response.StatusCode, http.Request.Method, http.Request.Path);
             return WriteAsync(http.Response, http.Response.StatusCode, new ApiError(code, message));
         });
+        // A client that hung up gets no answer, and its canceled (or interrupted) query is not an error.
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+            {
+                context.Response.StatusCode = 499;
+            }
+        });
         return app;
     }
 

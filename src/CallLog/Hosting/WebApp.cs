@@ -18,6 +18,7 @@ internal static class WebApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
         builder.WebHost.UseUrls(urls);
 
@@ -62,6 +63,7 @@ internal static class WebApp
         app.UseRequestIds();
         app.UseRequestLogging();
         app.UseApiErrors();
+        app.UseWebConsole();
         app.UseAuthentication();
         app.UseKeyRateLimits();
         app.UseAuthorization();

@@ -113,7 +113,7 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         _client?.Dispose();
         foreach (var process in _processes)

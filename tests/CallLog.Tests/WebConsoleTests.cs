@@ -1,0 +1,274 @@
+using System.Text.RegularExpressions;
+using CallLog.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace CallLog.Tests;
+
+/// <summary>A server with demo data and keys of each kind, and one headless Chromium (Debian's) for the console tests.</summary>
+public sealed class ConsoleServer : CallLogServer<SqliteStore>
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    public string Reader { get; private set; } = "";
+    public string CallsOnly { get; private set; } = "";
+    public string Revoked { get; private set; } = "";
+    public string WriteOnly { get; private set; } = "";
+
+    private IPlaywright? _playwright;
+    public IBrowser? Browser { get; private set; }
+
+    protected override async Task SeedAsync()
+    {
+        await Store.SucceedAsync("demo", "--calls", "300");
+        Reader = (await Store.CreateKeyAsync("can_read_calls,can_read_agents")).Secret;
+        CallsOnly = (await Store.CreateKeyAsync("can_read_calls")).Secret;
+        WriteOnly = (await Store.CreateKeyAsync("can_write_calls")).Secret;
+        var (revokedId, revoked) = await Store.CreateKeyAsync("can_read_calls");
+        await Store.SucceedAsync("keys", "revoke", revokedId);
+        Revoked = revoked;
+    }
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        if (!File.Exists(Chromium))
+        {
+            return;
+        }
+        _playwright = await Playwright.CreateAsync();
+        // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The web console in a real browser against the real server: sign in, filter, page, open a call, sign out.</summary>
+public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<ConsoleServer>
+{
+    private static readonly string? ScreenshotDirectory = Environment.GetEnvironmentVariable("CALLLOG_UPDATE_SCREENSHOTS") == "1"
+        ? Path.Combine(Repository.Root, "docs", "screenshots")
+        : null;
+
+    private async Task<IPage> OpenAsync(ViewportSize? viewport = null, ColorScheme scheme = ColorScheme.Light)
+    {
+        if (server.Browser is null)
+        {
+            Assert.Skip($"Chromium is not installed at {ConsoleServer.Chromium} (apt: chromium); .ci/run installs it.");
+        }
+        var context = await server.Browser.NewContextAsync(new()
+        {
+            BaseURL = server.Client.BaseAddress!.ToString(),
+            ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 860 },
+            ColorScheme = scheme,
+            TimezoneId = "UTC",
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string key)
+    {
+        await Field(page, "API key").FillAsync(key);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    private static ILocator Rows(IPage page) => page.Locator("#calls tbody tr");
+
+    private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (ScreenshotDirectory is not null)
+        {
+            Directory.CreateDirectory(ScreenshotDirectory);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, name), FullPage = false });
+        }
+    }
+
+    [Fact]
+    public async Task SignInShowsTheNewestCallsWithTheTotalAndKeepsTheKeyOutOfTheUrl()
+    {
+        var page = await OpenAsync();
+        await ScreenshotAsync(page, "sign-in.png");
+
+        await SignInAsync(page, server.Reader);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Showing 1–25 of 300 calls");
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+        Assert.DoesNotContain("klen_", page.Url, StringComparison.Ordinal);
+        Assert.Equal(server.Reader, await page.EvaluateAsync<string>("() => sessionStorage.getItem('calllog.key')"));
+        // The agent picker is filled from the agents endpoint, with call counts.
+        Assert.True(await page.Locator("#f-agent option").CountAsync() > 2);
+        await ScreenshotAsync(page, "calls.png");
+    }
+
+    [Fact]
+    public async Task FiltersLiveInTheUrlAndSurviveAReload()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+
+        await Field(page, "Status").SelectOptionAsync("failed");
+        await Field(page, "Direction").SelectOptionAsync("inbound");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=failed&type=inbound"));
+        var statuses = await page.Locator("#calls tbody .badge").AllTextContentsAsync();
+        Assert.NotEmpty(statuses);
+        Assert.All(statuses, s => Assert.Equal("Failed", s));
+        Assert.All(await page.Locator("#calls tbody td[data-label=Direction]").AllTextContentsAsync(), d => Assert.Equal("Inbound", d));
+        var shown = await page.GetByRole(AriaRole.Status).TextContentAsync();
+
+        await page.ReloadAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(shown!);
+        await Assertions.Expect(Field(page, "Status")).ToHaveValueAsync("failed");
+        Assert.DoesNotContain("klen_", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SearchAndDateRangeNarrowTheListAndAnEmptyResultSaysSo()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+
+        await Field(page, "From (UTC)").FillAsync("2025-06-30");
+        await Field(page, "To (UTC)").FillAsync("2025-06-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("from=2025-06-30&to=2025-06-30"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^Showing 1–\\d+ of \\d+ calls$"));
+        Assert.All(await page.Locator("#calls tbody td[data-label=Started] button").AllTextContentsAsync(),
+            t => Assert.StartsWith("Jun 30, 2025", t, StringComparison.Ordinal));
+
+        await Field(page, "Search").FillAsync("no call ever says this");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No calls match these filters.").First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Showing 1–25 of 300 calls");
+    }
+
+    [Fact]
+    public async Task PagingMovesThroughTheListAndBack()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+        var firstOnPage1 = await Rows(page).First.GetAttributeAsync("data-id");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "← Previous" })).ToBeDisabledAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next →" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Showing 26–50 of 300 calls");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("page=2"));
+        Assert.NotEqual(firstOnPage1, await Rows(page).First.GetAttributeAsync("data-id"));
+        await page.GoBackAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Showing 1–25 of 300 calls");
+        Assert.Equal(firstOnPage1, await Rows(page).First.GetAttributeAsync("data-id"));
+    }
+
+    [Fact]
+    public async Task OpeningACallShowsEverythingWithThePlayableRecordingAndEscapeCloses()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.Reader);
+        await Field(page, "Status").SelectOptionAsync("completed");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=completed"));
+        var row = Rows(page).First;
+        var id = await row.GetAttributeAsync("data-id");
+
+        var opener = row.Locator("button.open");
+        await opener.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByText(id!)).ToBeVisibleAsync();
+        var audio = dialog.Locator("audio[controls]");
+        await Assertions.Expect(audio).ToHaveCountAsync(1);
+        Assert.StartsWith("https://storage.example.com/recordings/", await audio.GetAttributeAsync("src"), StringComparison.Ordinal);
+        await Assertions.Expect(dialog.GetByText("No transcript for this call.")).ToBeVisibleAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"call={id}"));
+        await ScreenshotAsync(page, "call.png");
+
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToBeHiddenAsync();
+        await Assertions.Expect(opener).ToBeFocusedAsync();
+        Assert.DoesNotContain("call=", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SignOutForgetsTheKey()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Assertions.Expect(Field(page, "API key")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('calllog.key')"));
+        await page.ReloadAsync();
+        await Assertions.Expect(Field(page, "API key")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task WrongRevokedAndReadlessKeysGetAClearMessage()
+    {
+        var page = await OpenAsync();
+        var error = page.Locator("#sign-in-error");
+
+        await SignInAsync(page, "klen_0000000000000000000000000000000000000000");
+        await Assertions.Expect(error).ToHaveTextAsync("This key was not accepted: The API key is invalid or inactive.");
+        await SignInAsync(page, server.Revoked);
+        await Assertions.Expect(error).ToHaveTextAsync("This key was not accepted: The API key has been revoked.");
+        await SignInAsync(page, server.WriteOnly);
+        await Assertions.Expect(error).ToContainTextAsync("This key may not read calls.");
+
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('calllog.key')"));
+        Assert.DoesNotContain(server.Log, server.Revoked, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyWithoutAgentsStillFiltersByAgentWithATextField()
+    {
+        var page = await OpenAsync();
+        await SignInAsync(page, server.CallsOnly);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+
+        var agent = Field(page, "Agent");
+        await Assertions.Expect(agent).ToHaveAttributeAsync("type", "text");
+        await agent.FillAsync("12345");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("agent_id=12345"));
+        Assert.All(await page.Locator("#calls tbody td[data-label=Agent]").AllTextContentsAsync(), a => Assert.Equal("Sales Representative", a));
+    }
+
+    [Fact]
+    public async Task OnAPhoneSizedScreenEachCallIsACardAndDarkModeFollowsTheSystem()
+    {
+        var page = await OpenAsync(new ViewportSize { Width = 390, Height = 844 }, ColorScheme.Dark);
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+
+        // No sideways scrolling, and the table header is only for screen readers.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"));
+        await Assertions.Expect(page.Locator("#calls thead")).ToHaveCSSAsync("position", "absolute");
+        var background = await page.EvaluateAsync<string>("() => getComputedStyle(document.documentElement).backgroundColor");
+        Assert.Equal("rgb(17, 20, 24)", background);
+        await page.Locator("#status").ScrollIntoViewIfNeededAsync();
+        await page.EvaluateAsync("() => document.getElementById('status').scrollIntoView({ block: 'start' })");
+        await ScreenshotAsync(page, "calls-phone-dark.png");
+    }
+}
