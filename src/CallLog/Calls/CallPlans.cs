@@ -30,7 +30,8 @@ internal static class CallPlans
                 CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1)),
         })
         {
-            var rows = await connection.QueryAsync(new CommandDefinition(prefix + sql, parameters, cancellationToken: cancellationToken));
+            // EXPLAIN ANALYZE runs the query: a search over millions of calls may take longer than the default 30 s.
+            var rows = await connection.QueryAsync(new CommandDefinition(prefix + sql, parameters, commandTimeout: analyze ? 0 : null, cancellationToken: cancellationToken));
             var plan = new StringBuilder();
             foreach (IDictionary<string, object?> row in rows)
             {
