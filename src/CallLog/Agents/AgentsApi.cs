@@ -61,25 +61,19 @@ internal static class AgentsApi
         {
             return TypedResults.BadRequest(ApiError.Validation($"An agent id must be 1-{JsonFields.MaxIdLength} characters with no leading or trailing spaces."));
         }
-        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
-        {
-            return error;
-        }
-        using (document)
+        return await JsonBody.HandleAsync(request, async body =>
         {
             var fields = new JsonFields();
-            var root = document!.RootElement;
-            var name = fields.IsObjectOf(root, Fields, "an agent") ? fields.OptionalString(root, "name", MaxNameLength) : null;
+            var name = fields.IsObjectOf(body, Fields, "an agent") ? fields.OptionalString(body, "name", MaxNameLength) : null;
             if (fields.First is { } problem)
             {
                 return TypedResults.BadRequest(ApiError.Validation($"The agent is not valid: {problem}."));
             }
             var (created, agent) = await agents.PutAsync(user.WorkspaceId(), id, name, cancellationToken);
             return created ? TypedResults.Created($"/api/v1/agents/{Uri.EscapeDataString(id)}", agent) : TypedResults.Ok(agent);
-        }
+        }, cancellationToken);
     }
 
     private static JsonHttpResult<ApiError> NotFound(string id) =>
-        TypedResults.Json(new ApiError(ErrorCodes.NotFound, $"No agent with id '{JsonFields.Clip(id)}'."), CallLogJson.Wire.ApiError, statusCode: 404);
+        ApiError.Respond(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No agent with id '{JsonFields.Clip(id)}'.");
 }

@@ -59,19 +59,11 @@ internal static class CallByIdApi
         {
             return PreconditionFailed();
         }
-        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
-        {
-            return error;
-        }
-        using (document)
-        {
-            if (CallJsonReader.ReadWrite(document!.RootElement, id, out var problem) is not { } write)
-            {
-                return TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {problem}."));
-            }
-            return Written(request.HttpContext.Response, id, await calls.PutAsync(user.WorkspaceId(), write, ifMatch, cancellationToken));
-        }
+        return await JsonBody.HandleAsync(request, async body =>
+            CallJsonReader.ReadWrite(body, id, out var problem) is not { } write
+                ? TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {problem}."))
+                : Written(request.HttpContext.Response, id, await calls.PutAsync(user.WorkspaceId(), write, ifMatch, cancellationToken)),
+            cancellationToken);
     }
 
     /// <summary>JSON Merge Patch (application/merge-patch+json or application/json).</summary>
@@ -81,15 +73,9 @@ internal static class CallByIdApi
         {
             return PreconditionFailed();
         }
-        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
-        {
-            return error;
-        }
-        using (document)
-        {
-            return Written(request.HttpContext.Response, id, await calls.PatchAsync(user.WorkspaceId(), id, document!.RootElement, ifMatch, cancellationToken));
-        }
+        return await JsonBody.HandleAsync(request, async body =>
+            Written(request.HttpContext.Response, id, await calls.PatchAsync(user.WorkspaceId(), id, body, ifMatch, cancellationToken)),
+            cancellationToken);
     }
 
     private static IResult Written(HttpResponse response, string id, WriteResult result)
@@ -104,8 +90,8 @@ internal static class CallByIdApi
             WriteOutcome.Replaced or WriteOutcome.Unchanged => TypedResults.Ok(result.Call!.Detail),
             WriteOutcome.NotFound => NotFound(id),
             WriteOutcome.Invalid => TypedResults.BadRequest(ApiError.Validation($"The call is not valid: {result.Problem}.")),
-            WriteOutcome.Conflict => TypedResults.Json(new ApiError(ErrorCodes.Conflict, $"The change conflicts with the call's lifecycle: {result.Problem}."),
-                CallLogJson.Wire.ApiError, statusCode: StatusCodes.Status409Conflict),
+            WriteOutcome.Conflict => ApiError.Respond(StatusCodes.Status409Conflict, ErrorCodes.Conflict,
+                $"The change conflicts with the call's lifecycle: {result.Problem}."),
             _ => PreconditionFailed(),
         };
     }
@@ -150,9 +136,9 @@ internal static class CallByIdApi
     }
 
     private static JsonHttpResult<ApiError> NotFound(string id) =>
-        TypedResults.Json(new ApiError(ErrorCodes.NotFound, $"No call with id '{(id.Length <= 60 ? id : id[..60] + "...")}'."), CallLogJson.Wire.ApiError, statusCode: 404);
+        ApiError.Respond(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No call with id '{(id.Length <= 60 ? id : id[..60] + "...")}'.");
 
     private static JsonHttpResult<ApiError> PreconditionFailed() =>
-        TypedResults.Json(new ApiError(ErrorCodes.PreconditionFailed, "The call changed since the ETag in If-Match was read; GET it again and retry."),
-            CallLogJson.Wire.ApiError, statusCode: 412);
+        ApiError.Respond(StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+            "The call changed since the ETag in If-Match was read; GET it again and retry.");
 }

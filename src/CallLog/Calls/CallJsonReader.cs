@@ -193,7 +193,7 @@ internal static class CallJsonReader
     }
 
     /// <summary>Contact ids are positive integers, as in Klen.</summary>
-    public static long ContactId(JsonFields e, JsonElement contact)
+    private static long ContactId(JsonFields e, JsonElement contact)
     {
         if (!contact.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out var contactId) || contactId < 1)
         {

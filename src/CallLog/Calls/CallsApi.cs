@@ -72,8 +72,8 @@ internal static class CallsApi
         if (!search.IsAcquired)
         {
             response.Headers.RetryAfter = "5";
-            return TypedResults.Json(new ApiError(ErrorCodes.Busy, "Other searches (q) are running; retry in a few seconds, or narrow the search with a time range or an agent."),
-                CallLogJson.Wire.ApiError, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ApiError.Respond(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Busy,
+                "Other searches (q) are running; retry in a few seconds, or narrow the search with a time range or an agent.");
         }
         return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
     }

@@ -67,7 +67,7 @@ internal static class ContactsApi
         }
         return await contacts.GetAsync(user.WorkspaceId(), contactId, cancellationToken) is { } contact
             ? TypedResults.Ok(contact)
-            : TypedResults.Json(new ApiError(ErrorCodes.NotFound, $"No contact with id {contactId}."), CallLogJson.Wire.ApiError, statusCode: 404);
+            : ApiError.Respond(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"No contact with id {contactId}.");
     }
 
     /// <summary>Creates or replaces a contact: name, email, company and phone_number, each a string or null.</summary>
@@ -77,39 +77,39 @@ internal static class ContactsApi
         {
             return InvalidId();
         }
-        var (document, error) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (error is not null)
+        return await JsonBody.HandleAsync(request, async body =>
         {
-            return error;
-        }
-        using (document)
-        {
-            var root = document!.RootElement;
-            var fields = new JsonFields();
-            ContactDetail? contact = null;
-            if (fields.IsObjectOf(root, Fields, "a contact"))
-            {
-                if (root.TryGetProperty("id", out var bodyId) && !(bodyId.ValueKind == JsonValueKind.Number && bodyId.TryGetInt64(out var same) && same == contactId))
-                {
-                    fields.Fail("id", "must match the id in the URL (or be left out)");
-                }
-                var name = fields.OptionalString(root, "name", MaxFieldLength);
-                var email = fields.OptionalString(root, "email", MaxFieldLength);
-                if (email is not null && !LooksLikeEmail(email))
-                {
-                    fields.Fail("email", $"must look like name@example.com, got \"{JsonFields.Clip(email)}\"");
-                }
-                var company = fields.OptionalString(root, "company", MaxFieldLength);
-                var phone = fields.Phone(root, "phone_number", required: false);
-                contact = new ContactDetail(contactId, name, email, company, phone);
-            }
-            if (fields.First is { } problem)
+            if (Read(body, contactId, out var problem) is not { } contact)
             {
                 return TypedResults.BadRequest(ApiError.Validation($"The contact is not valid: {problem}."));
             }
-            var created = await contacts.PutAsync(user.WorkspaceId(), contact!, cancellationToken);
+            var created = await contacts.PutAsync(user.WorkspaceId(), contact, cancellationToken);
             return created ? TypedResults.Created($"/api/v1/contacts/{contactId}", contact) : TypedResults.Ok(contact);
+        }, cancellationToken);
+    }
+
+    private static ContactDetail? Read(JsonElement root, long contactId, out string? problem)
+    {
+        var fields = new JsonFields();
+        ContactDetail? contact = null;
+        if (fields.IsObjectOf(root, Fields, "a contact"))
+        {
+            if (root.TryGetProperty("id", out var bodyId) && !(bodyId.ValueKind == JsonValueKind.Number && bodyId.TryGetInt64(out var same) && same == contactId))
+            {
+                fields.Fail("id", "must match the id in the URL (or be left out)");
+            }
+            var name = fields.OptionalString(root, "name", MaxFieldLength);
+            var email = fields.OptionalString(root, "email", MaxFieldLength);
+            if (email is not null && !LooksLikeEmail(email))
+            {
+                fields.Fail("email", $"must look like name@example.com, got \"{JsonFields.Clip(email)}\"");
+            }
+            var company = fields.OptionalString(root, "company", MaxFieldLength);
+            var phone = fields.Phone(root, "phone_number", required: false);
+            contact = new ContactDetail(contactId, name, email, company, phone);
         }
+        problem = fields.First;
+        return problem is null ? contact : null;
     }
 
     private static long? ParseId(string id) =>

@@ -1,4 +1,5 @@
 using CallLog.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallLog.Errors;
 
@@ -11,6 +12,10 @@ internal sealed record ApiError(string Error, string Message)
     public string? RequestId { get; init; } = RequestIds.Current;
 
     public static ApiError Validation(string message) => new(ErrorCodes.ValidationError, message);
+
+    /// <summary>An error response with any status: the one way handlers answer other than 400.</summary>
+    public static JsonHttpResult<ApiError> Respond(int status, string code, string message) =>
+        TypedResults.Json(new ApiError(code, message), CallLogJson.Wire.ApiError, statusCode: status);
 }
 
 internal static class ErrorCodes

@@ -12,11 +12,25 @@ internal static class JsonBody
 {
     public const int MaxBytes = 1 << 20;
 
-    public static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the body and hands its root to <paramref name="handle"/>; any problem with the body is answered here.</summary>
+    public static async Task<IResult> HandleAsync(HttpRequest request, Func<JsonElement, Task<IResult>> handle, CancellationToken cancellationToken)
+    {
+        var (document, error) = await ReadAsync(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        using (document)
+        {
+            return await handle(document!.RootElement);
+        }
+    }
+
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Fail(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
+            return (null, ApiError.Respond(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
                 $"The request body must be application/json; got '{request.ContentType ?? "no Content-Type"}'."));
         }
         if (request.ContentLength > MaxBytes)
@@ -47,8 +61,5 @@ internal static class JsonBody
     }
 
     private static JsonHttpResult<ApiError> TooLarge() =>
-        Fail(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB.");
-
-    private static JsonHttpResult<ApiError> Fail(int status, string code, string message) =>
-        TypedResults.Json(new ApiError(code, message), CallLogJson.Wire.ApiError, statusCode: status);
+        ApiError.Respond(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB.");
 }
