@@ -32,7 +32,7 @@ internal static class OpenApiDocs
                 Description = "Call records for voice-AI agent platforms, compatible with Klen's public API. " +
                     "Every request needs an API key, sent one of three ways; every error is `{\"error\": \"<code>\", \"message\": \"...\", \"request_id\": \"...\"}`.",
                 License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
-                Contact = new OpenApiContact { Name = "CallLog", Url = new Uri("https://github.com/calllog/calllog") },
+                Contact = new OpenApiContact { Name = "CallLog" },
             };
             // Relative to wherever the document was fetched from, so it is the same on every host and port.
             document.Servers = [new OpenApiServer { Url = "/", Description = "This CallLog server" }];
