@@ -86,6 +86,9 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
 
     private static ILocator Field(IPage page, string label) => page.GetByLabel(label, new() { Exact = true });
 
+    /// <summary>Waits until the newest list load has rendered (the table is busy from the change until then).</summary>
+    private static Task LoadedAsync(IPage page) => Assertions.Expect(page.Locator("#calls")).Not.ToHaveAttributeAsync("aria-busy", "true");
+
     private static async Task ScreenshotAsync(IPage page, string name)
     {
         if (ScreenshotDirectory is not null)
@@ -123,6 +126,7 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
         await Field(page, "Direction").SelectOptionAsync("inbound");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=failed&type=inbound"));
+        await LoadedAsync(page);
         var statuses = await page.Locator("#calls tbody .badge").AllTextContentsAsync();
         Assert.NotEmpty(statuses);
         Assert.All(statuses, s => Assert.Equal("Failed", s));
@@ -147,6 +151,7 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
         await Field(page, "To (UTC)").FillAsync("2025-06-30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("from=2025-06-30&to=2025-06-30"));
+        await LoadedAsync(page);
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(new Regex("^Showing 1–\\d+ of \\d+ calls$"));
         Assert.All(await page.Locator("#calls tbody td[data-label=Started] button").AllTextContentsAsync(),
             t => Assert.StartsWith("Jun 30, 2025", t, StringComparison.Ordinal));
@@ -184,6 +189,7 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
         await SignInAsync(page, server.Reader);
         await Field(page, "Status").SelectOptionAsync("completed");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("status=completed"));
+        await LoadedAsync(page);
         var row = Rows(page).First;
         var id = await row.GetAttributeAsync("data-id");
 
@@ -252,6 +258,7 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("agent_id=12345"));
+        await LoadedAsync(page);
         Assert.All(await page.Locator("#calls tbody td[data-label=Agent]").AllTextContentsAsync(), a => Assert.Equal("Sales Representative", a));
     }
 

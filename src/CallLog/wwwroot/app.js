@@ -243,7 +243,11 @@ function cell(label, content, className) {
   return td;
 }
 
+// Each load outdates the ones before it: a slow answer to an older filter must not overwrite a newer one.
+let loads = 0;
+
 async function loadCalls() {
+  const load = ++loads;
   const table = $("calls");
   const problem = $("problem");
   table.setAttribute("aria-busy", "true");
@@ -253,6 +257,7 @@ async function loadCalls() {
   try {
     page = await api(`/api/v1/calls?${callsQuery()}`);
   } catch (error) {
+    if (load !== loads) return;
     table.removeAttribute("aria-busy");
     if (error.status === 401) {
       showSignIn(explain(error));
@@ -263,6 +268,7 @@ async function loadCalls() {
     problem.hidden = false;
     return;
   }
+  if (load !== loads) return;
   table.removeAttribute("aria-busy");
   render(page);
   const open = new URLSearchParams(location.search).get("call");
