@@ -54,6 +54,47 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         Assert.NotEqual(0, (await Store.RunAsync("export", "--status", "done")).ExitCode);
     }
 
+    /// <summary>
+    /// Past 50k calls into an empty table, an import drops the list indexes (and, on SQLite, the tally
+    /// triggers) and builds them at the end. Whether it fails or lands, the schema after it is the one
+    /// before it, and the tallies equal a count of the rows.
+    /// </summary>
+    [Fact]
+    public async Task ALargeImportLeavesIndexesTriggersAndTalliesAsTheyShouldBe()
+    {
+        const string Tallies = "SELECT agent_id, status, type, calls FROM call_tallies WHERE calls > 0 ORDER BY 1, 2, 3";
+        const string Counted = "SELECT agent_id, status, type, COUNT(*) FROM calls GROUP BY agent_id, status, type ORDER BY 1, 2, 3";
+        string[] agents = ["assistant_1", "assistant_2", "assistant_3"];
+        string[] statuses = ["completed", "failed"];
+        // 60k calls across agents, statuses and types, then 5k of them again with another status and agent:
+        // re-imports after the switch must move their counts, as the triggers would have.
+        var calls = Enumerable.Range(0, 60_000).Select(i =>
+            TestCall.Completed($"call_{i:D6}", agents[i % 3]) with { Status = statuses[i % 2], Type = i % 5 == 0 ? "inbound" : "outbound" });
+        var again = Enumerable.Range(0, 5_000).Select(i =>
+            TestCall.Completed($"call_{i * 7:D6}", agents[(i + 1) % 3]) with { Status = "failed" });
+        var lines = calls.Concat(again).Select(c => c.ToJson()).ToList();
+        await Store.SucceedAsync("migrate");
+        var schema = await Store.QueryAsync(Store.CallsSchemaSql);
+        Assert.NotEmpty(schema);
+
+        var failing = await Store.RunAsync("import", await WriteFileAsync([.. lines, """{"id": "call_bad"}"""]));
+        Assert.NotEqual(0, failing.ExitCode);
+        Assert.Contains("line 65001", failing.Stderr, StringComparison.Ordinal);
+        Assert.Equal(schema, await Store.QueryAsync(Store.CallsSchemaSql));
+        Assert.Equal(["0"], await Store.QueryAsync("SELECT COUNT(*) FROM calls"));
+
+        await Store.SucceedAsync("import", await WriteFileAsync(lines));
+        Assert.Equal(schema, await Store.QueryAsync(Store.CallsSchemaSql));
+        Assert.Equal(["60000"], await Store.QueryAsync("SELECT COUNT(*) FROM calls"));
+        var tallies = await Store.QueryAsync(Tallies);
+        Assert.Equal(await Store.QueryAsync(Counted), tallies);
+        Assert.Equal(12, tallies.Count);
+
+        // After it, the triggers keep the tallies again, row by row.
+        await Store.ImportAsync([TestCall.Completed("call_000000", "assistant_9") with { Status = "failed" }, TestCall.Completed("call_new", "assistant_9")]);
+        Assert.Equal(await Store.QueryAsync(Counted), await Store.QueryAsync(Tallies));
+    }
+
     [Fact]
     public async Task ImportUpsertsByIdWithinTheWorkspace()
     {

@@ -4,7 +4,11 @@ using CallLog.Workspaces;
 
 namespace CallLog.Calls;
 
-/// <summary>SQLite: one transaction, three prepared upserts reused for every row. Triggers keep the tallies.</summary>
+/// <summary>
+/// SQLite: one transaction, three prepared upserts reused for every row; an agent or contact is written
+/// only when this import has not already written it as is. Triggers keep the tallies, except in a bulk
+/// load (<see cref="SqliteBulkLoad"/>), which rebuilds them and the list indexes once at the end.
+/// </summary>
 internal static class SqliteCallImport
 {
     private const string UpsertCall =
@@ -44,22 +48,37 @@ internal static class SqliteCallImport
         await using var call = Prepare(connection, transaction, UpsertCall,
             "w", "id", "agent", "status", "type", "phone", "started", "ended", "duration", "summary", "recording", "contact");
 
+        var bulkFrom = await SqliteBulkLoad.ThresholdAsync(connection, transaction, cancellationToken);
+        SqliteBulkLoad? bulk = null;
+        var written = new WrittenOnce();
         long imported = 0;
         await foreach (var line in lines.WithCancellation(cancellationToken))
         {
             if (line.Call is not { } c)
             {
-                // Disposing the transaction uncommitted rolls back every row written so far.
+                // Disposing the transaction uncommitted rolls back every row written so far, and undoes
+                // a bulk load's dropped indexes and triggers with them.
                 return new ImportOutcome(0, CallImporter.Failure(line));
             }
-            await Run(agent, cancellationToken, workspaceId, c.AgentId, c.AgentName);
-            if (c.Contact is { } k)
+            if (imported == bulkFrom)
+            {
+                bulk = await SqliteBulkLoad.BeginAsync(connection, transaction, cancellationToken);
+            }
+            if (written.IsNew(c.AgentId, c.AgentName))
+            {
+                await Run(agent, cancellationToken, workspaceId, c.AgentId, c.AgentName);
+            }
+            if (c.Contact is { } k && written.IsNew(k))
             {
                 await Run(contact, cancellationToken, workspaceId, k.Id, k.Name, k.Email, k.Company);
             }
             await Run(call, cancellationToken, workspaceId, c.Id, c.AgentId, (int)c.Status, (int)c.Type, c.PhoneNumber,
                 c.StartedAt.ToUnixTimeSeconds(), c.EndedAt?.ToUnixTimeSeconds(), c.DurationSeconds, c.Summary, c.RecordingUrl, c.Contact?.Id);
             imported++;
+        }
+        if (bulk is not null)
+        {
+            await bulk.EndAsync(workspaceId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         await SqliteDatabase.AnalyzeAsync(connection, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 
 namespace CallLog.Tests.Infrastructure;
@@ -44,7 +45,31 @@ public abstract class TestStore : IAsyncDisposable
     protected abstract Task<string> CreateAsync();
 
     /// <summary>Runs SQL on the store directly, behind the program's back: for tests that break the store on purpose.</summary>
-    public abstract Task ExecuteSqlAsync(string sql);
+    public async Task ExecuteSqlAsync(string sql) => await QueryAsync(sql);
+
+    /// <summary>Reads the store directly: each row as its columns joined by '|', nulls as empty.</summary>
+    public async Task<List<string>> QueryAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        do
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            }
+        }
+        while (await reader.NextResultAsync());
+        return rows;
+    }
+
+    /// <summary>The calls table's indexes and triggers, as the store describes them, in a stable order.</summary>
+    public abstract string CallsSchemaSql { get; }
+
+    protected abstract Task<DbConnection> OpenAsync();
 
     public Task<CliResult> RunAsync(params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db]);
 
@@ -97,13 +122,14 @@ public sealed class SqliteStore : TestStore
 {
     protected override Task<string> CreateAsync() => Task.FromResult(PathFor("calllog.db"));
 
-    public override async Task ExecuteSqlAsync(string sql)
+    public override string CallsSchemaSql =>
+        "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'calls' AND type IN ('index', 'trigger') ORDER BY type, name";
+
+    protected override async Task<DbConnection> OpenAsync()
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        return connection;
     }
 }
 
@@ -118,13 +144,20 @@ public sealed class PostgresStore : TestStore
             : await cluster.CreateDatabaseAsync();
     }
 
-    public override async Task ExecuteSqlAsync(string sql)
+    public override string CallsSchemaSql =>
+        """
+        SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = 'calls'
+        UNION ALL
+        SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'calls'::regclass AND NOT tgisinternal
+        ORDER BY 1, 2
+        """;
+
+    protected override async Task<DbConnection> OpenAsync()
     {
         var database = new Uri(Db).AbsolutePath.TrimStart('/');
         var admin = new Npgsql.NpgsqlConnectionStringBuilder(PostgresCluster.Current.AdminConnectionString) { Database = database };
-        await using var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
+        var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        return connection;
     }
 }
