@@ -49,4 +49,17 @@ public sealed class QueryPlanTests : IAsyncLifetime
             Assert.Contains(lines, l => l.Contains("(started_at,id)<(?,?)", StringComparison.Ordinal));
         }
     }
+
+    /// <summary>
+    /// q reads the workspace's calls (it has no index), but its contact-name subquery must run once, not
+    /// once per call: correlated, it read every contact for every call (155 s at 100k calls).
+    /// </summary>
+    [Fact]
+    public async Task SearchRunsItsContactSubqueryOnce()
+    {
+        var result = await _store.SucceedAsync("explain", "--query", "q=doe");
+
+        Assert.Contains("LIST SUBQUERY", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("CORRELATED", result.Stdout, StringComparison.Ordinal);
+    }
 }
