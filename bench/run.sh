@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# The list endpoint under load, on one store at one size. Loopback only, bounded in time.
+# The list endpoint under load, on one store at one size, beside its two limits. Loopback only, bounded in time.
 #
-#   bench/run.sh --store sqlite|postgres --calls N [--duration SECONDS] [--connections C]
+#   bench/run.sh --store sqlite|postgres --calls N [--mix-duration SECONDS] [--duration SECONDS] [--connections C]
 #
 # Builds Release, generates N demo calls (timed), starts `calllog serve` on 127.0.0.1 (and, for
-# PostgreSQL, a throwaway cluster), then runs wrk against one request shape at a time and writes
-# bench/results/<date>-<store>-<N>.md. Data sets are kept in bench/work/ and reused for the same N.
+# PostgreSQL, a throwaway cluster), then, from wrk in another process:
+#   1. the mixed workload (bench/mix.lua) against CallLog, against the framework ceiling (bench/Ceiling:
+#      Kestrel serving CallLog's own response bytes after the same key check), and the same mix as plain
+#      SQL with no HTTP, the store floor (bench/Floor: pgbench scripts, or a .NET loop over SQLite);
+#   2. one request shape at a time, for where the cost of each filter lies;
+# and writes bench/results/<date>-<store>-<N>.md. SQLite data sets are kept in bench/work/ and reused.
 set -euo pipefail
 # Interrupted or killed, still run the EXIT trap: it stops the server (and the cluster) this run started.
 trap 'exit 130' INT TERM
 here="$(cd "$(dirname "$0")" && pwd)"
-store=sqlite calls=100000 duration=10 connections=32 port=5199
+store=sqlite calls=100000 duration=10 mix_duration=30 connections=32 port=5199 ceiling_port=5198
 while [ $# -gt 0 ]; do
   case "$1" in
     --store) store="$2"; shift 2 ;;
     --calls) calls="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
+    --mix-duration) mix_duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -23,13 +28,18 @@ done
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 work="$here/work" && mkdir -p "$work" "$here/results"
-dotnet publish "$here/../src/CallLog" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+for project in "../src/CallLog:app" "Ceiling:ceiling" "Floor:floor"; do
+  dotnet publish "$here/${project%%:*}" -c Release -o "$work/${project#*:}" --nologo -v quiet >/dev/null
+done
 calllog() { dotnet "$work/app/calllog.dll" "$@"; }
 
 if [ "$store" = postgres ]; then
   db="$("$here/pg-cluster.sh" start 55432)"
   trap '"$here/pg-cluster.sh" stop' EXIT
   import_line="$(calllog demo --calls "$calls" --db "$db")"
+  # Measure the settled store, not autovacuum's first pass over the new table (which also sets the
+  # visibility map that index-only scans rely on).
+  "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -q -h 127.0.0.1 -p 55432 -U postgres -d calllog -c "VACUUM (ANALYZE)"
 else
   db="$work/sqlite-$calls.db"
   if [ -f "$db.ready" ]; then
@@ -50,8 +60,8 @@ fi
 # Started directly (not through the calllog function), so $! is the server itself: the trap stops it
 # and /proc/$server is its memory.
 dotnet "$work/app/calllog.dll" serve --db "$db" --urls "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
+server=$! ceiling=""
+trap 'kill $server $ceiling 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "$base/api/v1/calls" && break; sleep 0.2; done
 kill -0 "$server" 2>/dev/null || { echo "calllog serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
@@ -89,30 +99,94 @@ scenarios=(
   "q=premium (no index: reads the workspace)|q=premium"
 )
 
-out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
-{
-  echo "# List endpoint, $store, $calls calls"
-  echo
-  echo "- Command: \`bench/run.sh --store $store --calls $calls --duration $duration --connections $connections\`"
-  echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; wrk on the same machine"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." rev-parse --short HEAD)$(git -C "$here/.." diff --quiet HEAD -- . ':!bench/results' || echo ' plus uncommitted changes')"
-  echo "- Import: $import_line"
-  echo "- Load: wrk, 2 threads, $connections connections, ${duration}s per row, keep-alive, one request shape per row"
-  echo
-  echo "| request | requests/s | p50 | p99 | errors |"
-  echo "|---|---:|---:|---:|---:|"
-} > "$out"
-for scenario in "${scenarios[@]}"; do
-  name="${scenario%%|*}" query="${scenario#*|}"
-  result="$(wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $key" "$base/api/v1/calls?$query")"
+# wrk's summary as "requests/s|p50|p99|p999|errors".
+wrk_row() {
+  local result rps p50 p99 p999 errors timeouts
+  result="$(wrk "$@")"
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$result")"
   p50="$(awk '$1=="50%" {print $2}' <<<"$result")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$result")"
+  p999="$(awk '$1=="p99.9" {print $2}' <<<"$result")"
   errors="$(awk '/Non-2xx/ {print $NF}' <<<"$result")"
   timeouts="$(sed -n 's/.*timeout \([0-9]*\).*/\1/p' <<<"$result")"
-  errors="${errors:-0}${timeouts:+ (+$timeouts timed out at 2 s)}"
-  echo "| $name | $rps | $p50 | $p99 | $errors |" >> "$out"
-  echo "$name: $rps req/s, p50 $p50, p99 $p99"
+  echo "$rps|$p50|$p99|${p999:-n/a}|${errors:-0}${timeouts:+ (+$timeouts timed out at 2 s)}"
+}
+
+# --- The mix, against CallLog, the framework ceiling and the store floor ------------------------------
+# The deep page: offset 100,000, or the last page when the data set is smaller.
+deep_offset=$(( calls > 100010 ? 100000 : calls - 10 ))
+bodies="$work/bodies" && rm -rf "$bodies" && mkdir -p "$bodies"
+for limit in 10 20 25 100; do curl -fs -H "Authorization: Bearer $key" "$base/api/v1/calls?limit=$limit" -o "$bodies/$limit.json"; done
+mix() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk_row -t2 -c"$connections" -d"${mix_duration}s" --latency -s "$here/mix.lua" "$1"; }
+
+# Each target gets a short unmeasured run first, so that neither is measured while its JIT is still at work.
+warm() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk -t2 -c"$connections" -d5s -s "$here/mix.lua" "$1" >/dev/null; }
+warm "$base"
+ours="$(mix "$base")"
+echo "CallLog, mix: $ours"
+
+BENCH_KEY="$key" BODIES_DIR="$bodies" dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port" >"$work/ceiling.log" 2>&1 &
+ceiling=$!
+for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "http://127.0.0.1:$ceiling_port/api/v1/calls" && break; sleep 0.2; done
+warm "http://127.0.0.1:$ceiling_port"
+ceiling_row="$(mix "http://127.0.0.1:$ceiling_port")"
+kill "$ceiling" && wait "$ceiling" 2>/dev/null || true
+ceiling=""
+echo "Ceiling, mix: $ceiling_row"
+
+if [ "$store" = postgres ]; then
+  pgbench="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pgbench"
+  # shellcheck disable=SC2046
+  floor_out="$("$pgbench" -n -M prepared -c "$connections" -j 2 -T "$mix_duration" -h 127.0.0.1 -p 55432 -U postgres \
+    $(dotnet "$work/floor/Floor.dll" pgbench "$work/pgbench" --deep-offset "$deep_offset") calllog)"
+  floor_rps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$floor_out" | head -n 1)"
+  floor_avg="$(sed -n 's/^latency average = \(.*\)$/\1/p' <<<"$floor_out")"
+  floor_row="$floor_rps|avg $floor_avg|n/a|n/a|$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$floor_out")"
+  floor_how="pgbench -M prepared, $connections clients, 2 threads (bench/Floor writes the scripts)"
+else
+  read -r floor_rps p50 p99 p999 <<<"$(dotnet "$work/floor/Floor.dll" sqlite "$db" --deep-offset "$deep_offset" --connections "$connections" --duration "$mix_duration")"
+  floor_row="$floor_rps|${p50}ms|${p99}ms|${p999}ms|0"
+  floor_how="bench/Floor: $connections threads, one Microsoft.Data.Sqlite connection and prepared statements each"
+fi
+echo "Floor, mix: $floor_row"
+
+out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
+ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}x' if b else 'n/a')" "$1" "$2"; }
+{
+  echo "# List endpoint, $store, $calls calls"
+  echo
+  echo "- Command: \`bench/run.sh --store $store --calls $calls --mix-duration $mix_duration --duration $duration --connections $connections\`"
+  echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; load generators on the same machine"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." rev-parse --short HEAD)$(git -C "$here/.." diff --quiet HEAD -- . ':!bench/results' || echo ' plus uncommitted changes')"
+  echo "- Import: $import_line"
+  echo
+  echo "## The mix, beside its limits"
+  echo
+  echo "The same mix (bench/mix.lua: seed default, each filter alone, the seed's example, limit=100, random pages"
+  echo "among the first hundred, a page at offset $deep_offset, cursor walks) for ${mix_duration}s each, in this run."
+  echo
+  echo "| target | requests/s | p50 | p99 | p99.9 | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| CallLog (wrk, $connections connections) | ${ours//|/ | } |"
+  echo "| framework ceiling: bench/Ceiling, same bytes, same key check (wrk) | ${ceiling_row//|/ | } |"
+  echo "| store floor: COUNT(*) + ORDER BY/LIMIT/OFFSET, no HTTP ($floor_how) | ${floor_row//|/ | } |"
+  echo
+  echo "- CallLog / store floor: **$(ratio "${ours%%|*}" "$floor_rps")** (target: at least 2x)"
+  echo "- CallLog / framework ceiling: **$(ratio "${ours%%|*}" "${ceiling_row%%|*}")** (target: at least 0.25x)"
+  echo "- Server peak RSS after the mix: $(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+  echo
+  echo "## One request shape at a time"
+  echo
+  echo "wrk, 2 threads, $connections connections, ${duration}s per row, keep-alive."
+  echo
+  echo "| request | requests/s | p50 | p99 | p99.9 | errors |"
+  echo "|---|---:|---:|---:|---:|---:|"
+} > "$out"
+for scenario in "${scenarios[@]}"; do
+  name="${scenario%%|*}" query="${scenario#*|}"
+  row="$(BENCH_KEY="$key" BENCH_DEEP_PAGE=1 BENCH_QUERY="$query" wrk_row -t2 -c"$connections" -d"${duration}s" --latency -s "$here/mix.lua" "$base")"
+  echo "| $name | ${row//|/ | } |" >> "$out"
+  echo "$name: $row"
 done
 rss_kb="$(awk '/VmHWM/ {print $2}' /proc/$server/status)"
 echo >> "$out"

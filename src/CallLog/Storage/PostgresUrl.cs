@@ -5,7 +5,8 @@ namespace CallLog.Storage;
 
 /// <summary>
 /// Turns <c>postgres://user:password@host:port/dbname?sslmode=require</c> into an Npgsql connection
-/// string. Query parameters are passed through as connection-string keywords (Npgsql validates them).
+/// string. Query parameters are passed through as connection-string keywords (Npgsql validates them),
+/// and override the defaults set here.
 /// </summary>
 internal static class PostgresUrl
 {
@@ -34,6 +35,10 @@ internal static class PostgresUrl
                 Database = database,
                 Username = userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : null,
                 Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+                // Every request runs the same few statements: prepared once per connection, PostgreSQL
+                // stops parsing and planning them per request. ?Max%20Auto%20Prepare=0 turns it off
+                // (for example behind a PgBouncer in transaction mode without prepared-statement support).
+                MaxAutoPrepare = 64,
             };
             foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
