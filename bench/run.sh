@@ -157,7 +157,7 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
   echo
   echo "- Command: \`bench/run.sh --store $store --calls $calls --mix-duration $mix_duration --duration $duration --connections $connections\`"
   echo "- Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/Mem:/ {print $2}') GiB; load generators on the same machine"
-  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." rev-parse --short HEAD)$(git -C "$here/.." diff --quiet HEAD -- . ':!bench/results' || echo ' plus uncommitted changes')"
+  echo "- Date: $(date -u +%Y-%m-%dT%H:%MZ); built from $(git -C "$here/.." rev-parse --short HEAD)$(git -C "$here/.." diff --quiet HEAD -- src bench ':!bench/results' ':!*.md' || echo ' plus uncommitted changes to the code')"
   echo "- Import: $import_line"
   echo
   echo "## The mix, beside its limits"
