@@ -13,10 +13,19 @@ internal static class ApiErrorHandling
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = context => WriteAsync(context.Response, StatusCodes.Status500InternalServerError,
-                new ApiError(ErrorCodes.ServerError, "An unexpected server error occurred.")),
+            ExceptionHandler = context =>
+            {
+                if (IsBusy(context.Features.Get<IExceptionHandlerFeature>()?.Error))
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                    return WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable,
+                        new ApiError(ErrorCodes.Busy, "The store is saturated (no free connection, or no answer in time); retry in a second."));
+                }
+                return WriteAsync(context.Response, StatusCodes.Status500InternalServerError,
+                    new ApiError(ErrorCodes.ServerError, "An unexpected server error occurred."));
+            },
             // The framework logs the exception once; we add nothing that could echo request data.
-            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = error => IsBusy(error) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(context =>
         {
@@ -38,6 +47,13 @@ internal static class ApiErrorHandling
         });
         return app;
     }
+
+    /// <summary>
+    /// Npgsql gave up waiting: for a pooled connection (all of Maximum Pool Size in use for Timeout
+    /// seconds) or for the server's answer. The request was fine and the node is saturated: 503 and a
+    /// retry, not a 500.
+    /// </summary>
+    private static bool IsBusy(Exception? error) => error is Npgsql.NpgsqlException { InnerException: TimeoutException };
 
     private static Task WriteAsync(HttpResponse response, int status, ApiError error)
     {

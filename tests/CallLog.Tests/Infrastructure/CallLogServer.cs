@@ -42,6 +42,9 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
 
     protected virtual IEnumerable<string> ServeOptions => [];
 
+    /// <summary>What serve's --db is given: the store, or the store with settings added.</summary>
+    protected virtual string ServeDb => Store.Db;
+
     /// <summary>Data and keys the tests of one class share, written before the server starts.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
 
@@ -60,7 +63,7 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
     protected async Task<HttpClient> StartAsync()
     {
         var port = FreePort();
-        var info = CallLogProcess.StartInfo(["serve", "--db", Store.Db, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
+        var info = CallLogProcess.StartInfo(["serve", "--db", ServeDb, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -50,7 +50,7 @@ public abstract class TestStore : IAsyncDisposable
     /// <summary>Reads the store directly: each row as its columns joined by '|', nulls as empty.</summary>
     public async Task<List<string>> QueryAsync(string sql)
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await OpenConnectionAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync();
@@ -69,7 +69,8 @@ public abstract class TestStore : IAsyncDisposable
     /// <summary>The calls table's indexes and triggers, as the store describes them, in a stable order.</summary>
     public abstract string CallsSchemaSql { get; }
 
-    protected abstract Task<DbConnection> OpenAsync();
+    /// <summary>A connection to the store of the test's own, for holding locks or reading behind the program's back.</summary>
+    public abstract Task<DbConnection> OpenConnectionAsync();
 
     public Task<CliResult> RunAsync(params string[] args) => CallLogProcess.RunAsync([.. args, "--db", Db]);
 
@@ -125,7 +126,7 @@ public sealed class SqliteStore : TestStore
     public override string CallsSchemaSql =>
         "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'calls' AND type IN ('index', 'trigger') ORDER BY type, name";
 
-    protected override async Task<DbConnection> OpenAsync()
+    public override async Task<DbConnection> OpenConnectionAsync()
     {
         var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
         await connection.OpenAsync();
@@ -152,7 +153,7 @@ public sealed class PostgresStore : TestStore
         ORDER BY 1, 2
         """;
 
-    protected override async Task<DbConnection> OpenAsync()
+    public override async Task<DbConnection> OpenConnectionAsync()
     {
         var database = new Uri(Db).AbsolutePath.TrimStart('/');
         var admin = new Npgsql.NpgsqlConnectionStringBuilder(PostgresCluster.Current.AdminConnectionString) { Database = database };
