@@ -38,8 +38,12 @@ internal sealed class SqliteBulkLoad
         var triggers = new List<string>();
         var drops = new List<string>();
         await using (var schema = Command(connection, transaction,
-            // sql IS NULL: the index SQLite made for UNIQUE (workspace_id, id), which the upserts need.
-            "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'calls' AND type IN ('index', 'trigger') AND sql IS NOT NULL"))
+            // sql IS NULL: the index SQLite made for UNIQUE (workspace_id, id), which the upserts need. Only
+            // the tally triggers: EndAsync redoes their work; another trigger's would be lost.
+            """
+            SELECT type, name, sql FROM sqlite_schema
+            WHERE tbl_name = 'calls' AND sql IS NOT NULL AND (type = 'index' OR (type = 'trigger' AND name LIKE 'calls\_tally\_%' ESCAPE '\'))
+            """))
         await using (var reader = await schema.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
