@@ -11,7 +11,8 @@ local statuses = { "completed", "failed", "in-progress" }
 local types = { "inbound", "outbound" }
 local cursor, walked = nil, 0
 
--- Each shape with its weight (out of 22). A cursor walk asks for limit=20, which no other shape does, so
+-- Each shape with its weight (out of 22); bench/Floor/Mix.cs runs the same shapes and weights as plain SQL
+-- (BenchMixTests keeps the two lists equal). A cursor walk asks for limit=20, which no other shape does, so
 -- response() can tell its answers apart and keep the next cursor; a walk restarts after 100 pages.
 local shapes = {
   { 4, function() return "" end },                                                      -- the seed's default request
