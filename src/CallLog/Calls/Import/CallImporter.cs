@@ -14,6 +14,13 @@ internal sealed record ImportOutcome(long Imported, string? Error);
 /// </summary>
 internal sealed class CallImporter(Database database)
 {
+    /// <summary>
+    /// The fewest calls for which an import drops the list indexes and builds them at the end instead of
+    /// writing them per call (SqliteBulkLoad; PostgresCallImport into an empty table): below it, eight
+    /// index writes per call cost less than a rebuild.
+    /// </summary>
+    public const int BulkMinimumRows = 50_000;
+
     public Task<ImportOutcome> ImportAsync(string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken) =>
         database switch
         {

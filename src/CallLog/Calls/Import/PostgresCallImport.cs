@@ -1,5 +1,6 @@
 using CallLog.Storage;
 using CallLog.Workspaces;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,8 +22,6 @@ internal static class PostgresCallImport
             agent_new boolean, contact_new boolean
         ) ON COMMIT DROP
         """;
-
-    private const int BulkMinimumRows = 50_000;
 
     private const string Copy =
         """
@@ -104,7 +103,7 @@ internal static class PostgresCallImport
             await writer.CompleteAsync(cancellationToken);
         }
 
-        var rebuild = imported >= BulkMinimumRows ? await DropIndexesIfEmptyAsync(connection, transaction, cancellationToken) : [];
+        var rebuild = imported >= CallImporter.BulkMinimumRows ? await DropIndexesIfEmptyAsync(connection, transaction, cancellationToken) : [];
         await using (var merge = new NpgsqlCommand(Merge, connection, transaction) { CommandTimeout = 0 })
         {
             merge.Parameters.AddWithValue("w", workspaceId);
@@ -142,19 +141,11 @@ internal static class PostgresCallImport
             WHERE i.indrelid = 'calls'::regclass AND NOT i.indisprimary AND NOT i.indisunique
               AND NOT EXISTS (SELECT 1 FROM calls)
             """;
-        var indexes = new List<(string Name, string Definition)>();
-        await using (var list = new NpgsqlCommand(ListIndexes, connection, transaction))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                indexes.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
+        var indexes = (await connection.QueryAsync<(string Name, string Definition)>(
+            new CommandDefinition(ListIndexes, transaction: transaction, cancellationToken: cancellationToken))).ToList();
         foreach (var (name, _) in indexes)
         {
-            await using var drop = new NpgsqlCommand($"DROP INDEX {name}", connection, transaction);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition($"DROP INDEX {name}", transaction: transaction, cancellationToken: cancellationToken));
         }
         return [.. indexes.Select(index => index.Definition)];
     }
