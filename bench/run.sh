@@ -28,6 +28,7 @@ done
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 work="$here/work" && mkdir -p "$work" "$here/results"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 for project in "../src/CallLog:app" "Ceiling:ceiling" "Floor:floor"; do
   dotnet publish "$here/${project%%:*}" -c Release -o "$work/${project#*:}" --nologo -v quiet >/dev/null
 done
@@ -39,7 +40,7 @@ if [ "$store" = postgres ]; then
   import_line="$(calllog demo --calls "$calls" --db "$db")"
   # Measure the settled store, not autovacuum's first pass over the new table (which also sets the
   # visibility map that index-only scans rely on).
-  "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -q -h 127.0.0.1 -p 55432 -U postgres -d calllog -c "VACUUM (ANALYZE)"
+  "$pg_bin/psql" -q -h 127.0.0.1 -p 55432 -U postgres -d calllog -c "VACUUM (ANALYZE)"
 else
   db="$work/sqlite-$calls.db"
   if [ -f "$db.ready" ]; then
@@ -117,10 +118,11 @@ wrk_row() {
 deep_offset=$(( calls > 100010 ? 100000 : calls - 10 ))
 bodies="$work/bodies" && rm -rf "$bodies" && mkdir -p "$bodies"
 for limit in 10 20 25 100; do curl -fs -H "Authorization: Bearer $key" "$base/api/v1/calls?limit=$limit" -o "$bodies/$limit.json"; done
-mix() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk_row -t2 -c"$connections" -d"${mix_duration}s" --latency -s "$here/mix.lua" "$1"; }
+# mix URL [SECONDS]
+mix() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk_row -t2 -c"$connections" -d"${2:-$mix_duration}s" --latency -s "$here/mix.lua" "$1"; }
 
 # Each target gets a short unmeasured run first, so that neither is measured while its JIT is still at work.
-warm() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk -t2 -c"$connections" -d5s -s "$here/mix.lua" "$1" >/dev/null; }
+warm() { mix "$1" 5 >/dev/null; }
 warm "$base"
 ours="$(mix "$base")"
 echo "CallLog, mix: $ours"
@@ -135,9 +137,8 @@ ceiling=""
 echo "Ceiling, mix: $ceiling_row"
 
 if [ "$store" = postgres ]; then
-  pgbench="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pgbench"
   # shellcheck disable=SC2046
-  floor_out="$("$pgbench" -n -M prepared -c "$connections" -j 2 -T "$mix_duration" -h 127.0.0.1 -p 55432 -U postgres \
+  floor_out="$("$pg_bin/pgbench" -n -M prepared -c "$connections" -j 2 -T "$mix_duration" -h 127.0.0.1 -p 55432 -U postgres \
     $(dotnet "$work/floor/Floor.dll" pgbench "$work/pgbench" --deep-offset "$deep_offset") calllog)"
   floor_rps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$floor_out" | head -n 1)"
   floor_avg="$(sed -n 's/^latency average = \(.*\)$/\1/p' <<<"$floor_out")"
