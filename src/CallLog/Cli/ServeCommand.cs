@@ -27,6 +27,8 @@ internal static class ServeCommand
             {
                 return 1;
             }
+            // Last out, after the server has stopped: closing the store's connections checkpoints SQLite's WAL.
+            using var store = database;
             var listen = parse.GetValue(urls)!;
             if (parse.GetValue(demo))
             {

@@ -6,7 +6,8 @@ namespace CallLog.Hosting;
 
 /// <summary>
 /// Metrics in Prometheus form at <c>/metrics</c>, through OpenTelemetry: the framework's request
-/// durations (by route and status), and CallLog's own store query durations and rejected keys.
+/// durations (by route and status), and CallLog's own store query durations, SQLite statement compiles
+/// and rejected keys.
 /// </summary>
 internal static class Telemetry
 {
@@ -20,6 +21,9 @@ internal static class Telemetry
 
     private static readonly Counter<long> KeysRejected = Meter.CreateCounter<long>(
         "calllog.keys.rejected", description: "Requests refused at authentication, by reason.");
+
+    private static readonly Counter<long> StatementsCompiled = Meter.CreateCounter<long>(
+        "calllog.store.statements.compiled", description: "SQL statements SQLite compiled; flat once each session has seen each request shape.");
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
@@ -40,6 +44,9 @@ internal static class Telemetry
 
     /// <summary>Counts a key refused at authentication: missing, malformed, unknown, revoked, expired, ambiguous.</summary>
     public static void KeyRejected(string reason) => KeysRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Counts a statement a SQLite session compiled instead of reusing.</summary>
+    public static void StatementCompiled() => StatementsCompiled.Add(1);
 
     internal readonly struct StoreTimer(string operation, long started) : IDisposable
     {

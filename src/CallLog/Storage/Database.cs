@@ -9,7 +9,7 @@ namespace CallLog.Storage;
 /// The one store this process talks to, chosen by <c>--db</c>: a SQLite file path, or a
 /// <c>postgres://</c> URL. Every connection comes from here; the SQL itself is shared.
 /// </summary>
-internal abstract class Database
+internal abstract class Database : IDisposable
 {
     /// <summary>What the user named, safe to print: a path, or the URL without its password.</summary>
     public abstract string Description { get; }
@@ -82,6 +82,9 @@ internal abstract class Database
             return $"the store did not answer: {ex.Message}";
         }
     }
+
+    /// <summary>Closes the connections this process keeps open.</summary>
+    public abstract void Dispose();
 
     protected string MigrationFailed(Exception? error) =>
         $"migrating {Description} failed: {error?.Message ?? "unknown error"}";

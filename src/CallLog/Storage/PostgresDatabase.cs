@@ -47,6 +47,8 @@ internal sealed class PostgresDatabase : Database
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await DataSource.OpenConnectionAsync(cancellationToken);
 
+    public override void Dispose() => DataSource.Dispose();
+
     protected override UpgradeEngine Migrations() => Migrations(DeployChanges.To.PostgresqlDatabase(_connectionString), "Postgres");
 
     public override string? Migrate()

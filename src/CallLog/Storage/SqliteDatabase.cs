@@ -10,6 +10,7 @@ internal sealed class SqliteDatabase : Database
 {
     private readonly string _path;
     private readonly string _connectionString;
+    private readonly SqliteSessions _sessions;
 
     private SqliteDatabase(string path)
     {
@@ -17,11 +18,13 @@ internal sealed class SqliteDatabase : Database
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
-            Pooling = true,
+            // Sessions (below) keep connections open themselves.
+            Pooling = false,
             // Microsoft.Data.Sqlite retries a busy database until the command timeout, so a server
             // reading while `calllog import` writes waits instead of failing.
             DefaultTimeout = 30,
         }.ToString();
+        _sessions = new SqliteSessions(_connectionString);
     }
 
     public override string Description => _path;
@@ -40,42 +43,22 @@ internal sealed class SqliteDatabase : Database
         return true;
     }
 
-    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A connection for one unit of work, from sessions kept open with their compiled statements
+    /// (<see cref="SqliteSessions"/>). No per-connection pragmas here: the importer, the one large writer,
+    /// uses a connection of its own (<see cref="OpenUnsharedAsync"/>) for the pragmas it sets.
+    /// </summary>
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        new SqliteLease(_sessions, await _sessions.RentAsync(cancellationToken), cancellationToken);
+
+    public override void Dispose() => _sessions.Dispose();
+
+    /// <summary>A connection no one else will use after it closes: for work that changes the connection's own settings.</summary>
+    public async Task<SqliteConnection> OpenUnsharedAsync(CancellationToken cancellationToken)
     {
-        // No per-connection pragmas here: this runs twice per request. The importer, the one large
-        // writer, sets what it needs on its own connection.
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        InterruptWhenCanceled(connection, cancellationToken);
         return connection;
-    }
-
-    /// <summary>
-    /// Microsoft.Data.Sqlite does not stop a running statement when its token is canceled (dotnet/efcore
-    /// #38757): a client that gave up on a slow request would leave its query running. This interrupts
-    /// the connection's statement instead, until the connection is closed (and goes back to the pool).
-    /// </summary>
-    private static void InterruptWhenCanceled(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return;
-        }
-        var registration = cancellationToken.Register(static state =>
-        {
-            if (((SqliteConnection)state!).Handle is { } handle)
-            {
-                SQLitePCL.raw.sqlite3_interrupt(handle);
-            }
-        }, connection);
-        connection.StateChange += (_, change) =>
-        {
-            if (change.CurrentState == System.Data.ConnectionState.Closed)
-            {
-                // Waits for a callback already running: no interrupt reaches the pooled connection's next user.
-                registration.Dispose();
-            }
-        };
     }
 
     protected override UpgradeEngine Migrations() => Migrations(DeployChanges.To.SqliteDatabase(_connectionString), "Sqlite");

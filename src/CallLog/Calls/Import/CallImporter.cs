@@ -25,7 +25,8 @@ internal sealed class CallImporter(Database database)
         database switch
         {
             PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, lines, cancellationToken),
-            _ => SqliteCallImport.RunAsync(database, workspace, lines, cancellationToken),
+            SqliteDatabase sqlite => SqliteCallImport.RunAsync(sqlite, workspace, lines, cancellationToken),
+            _ => throw new NotSupportedException($"No importer for {database.GetType().Name}."),
         };
 
     public static string Failure(ImportLine line) => $"line {line.Number}: {line.Error}";

@@ -26,9 +26,9 @@ internal static class SqliteCallImport
     private static readonly long ImportCacheKib =
         Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 2L << 30) / 1024;
 
-    public static async Task<ImportOutcome> RunAsync(Database database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
+    public static async Task<ImportOutcome> RunAsync(SqliteDatabase database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenUnsharedAsync(cancellationToken);
         await using (var pragma = connection.CreateCommand())
         {
             // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row; in a temp

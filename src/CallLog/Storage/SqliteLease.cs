@@ -1,0 +1,99 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
+
+namespace CallLog.Storage;
+
+/// <summary>
+/// What <see cref="SqliteDatabase.OpenAsync"/> hands out: a <see cref="SqliteSession"/> for one unit of
+/// work, as an ordinary open connection (Dapper and the stores use it unchanged). Its commands reuse the
+/// session's compiled statements; disposing it gives the session back instead of closing it.
+/// </summary>
+internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session, CancellationToken cancellationToken) : DbConnection
+{
+    private readonly CancellationTokenRegistration _interrupt = InterruptWhenCanceled(session, cancellationToken);
+    private readonly List<SqliteCachedCommand> _commands = [];
+    private SqliteSession? _session = session;
+
+    internal SqliteSession Session => _session ?? throw new ObjectDisposedException(nameof(SqliteLease));
+
+    internal bool Holds(SqliteSession session) => ReferenceEquals(_session, session);
+
+    [AllowNull]
+    public override string ConnectionString
+    {
+        get => Session.Connection.ConnectionString;
+        set => throw new NotSupportedException("A leased SQLite connection keeps the store's connection string.");
+    }
+
+    public override string Database => Session.Connection.Database;
+
+    public override string DataSource => Session.Connection.DataSource;
+
+    public override string ServerVersion => Session.Connection.ServerVersion;
+
+    public override ConnectionState State => _session is null ? ConnectionState.Closed : ConnectionState.Open;
+
+    public override void ChangeDatabase(string databaseName) => throw new NotSupportedException();
+
+    public override void Open()
+    {
+        // Leased open; nothing to do.
+    }
+
+    public override void Close() => Release();
+
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => Session.Connection.BeginTransaction(isolationLevel);
+
+    protected override DbCommand CreateDbCommand()
+    {
+        var command = new SqliteCachedCommand(this);
+        _commands.Add(command);
+        return command;
+    }
+
+    internal void Forget(SqliteCachedCommand command) => _commands.Remove(command);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Release();
+        }
+        base.Dispose(disposing);
+    }
+
+    private void Release()
+    {
+        if (_session is not { } leased)
+        {
+            return;
+        }
+        // Commands not disposed by their users go back now: Dapper's ExecuteReaderAsync leaves its command
+        // to the reader it returns, whose DisposeAsync does not dispose it.
+        foreach (var command in _commands.ToArray())
+        {
+            command.Dispose();
+        }
+        _session = null;
+        // Waits for a callback already running: no interrupt reaches the session's next user.
+        _interrupt.Dispose();
+        sessions.Return(leased);
+    }
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite does not stop a running statement when its token is canceled (dotnet/efcore
+    /// #38757): a client that gave up on a slow request would leave its query running. This interrupts
+    /// the session's statement instead, until the lease ends.
+    /// </summary>
+    private static CancellationTokenRegistration InterruptWhenCanceled(SqliteSession session, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static state =>
+            {
+                if (((SqliteSession)state!).Connection.Handle is { } handle)
+                {
+                    SQLitePCL.raw.sqlite3_interrupt(handle);
+                }
+            }, session)
+            : default;
+}
