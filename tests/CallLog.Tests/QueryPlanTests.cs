@@ -51,6 +51,25 @@ public sealed class QueryPlanTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// A filter that one index serves in list order reads that range alone; only filters that leave
+    /// several ranges open merge them (a merge's extra pass doubled a page at offset 100k).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(false, "--agent-id", "12345")]
+    [InlineData(false, "--keyset")]
+    [InlineData(true, "--status", "failed")]
+    [InlineData(true, "--type", "inbound", "--keyset")]
+    public async Task OnlyFiltersThatLeaveSeveralRangesOpenMergeThem(bool merged, params string[] request)
+    {
+        var result = await _store.SucceedAsync(["explain", "--page", "3", .. request]);
+
+        Assert.Equal(merged, result.Stdout.Contains("MERGE (UNION ALL)", StringComparison.Ordinal));
+        Assert.Equal(merged, result.Stdout.Contains("CO-ROUTINE r0", StringComparison.Ordinal)); // a range wrapped to be merged
+        Assert.Contains("SEARCH c USING COVERING INDEX calls_by", result.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// q reads the workspace's calls (it has no index), but its contact-name subquery must run once, not
     /// once per call: correlated, it read every contact for every call (155 s at 100k calls).
     /// </summary>

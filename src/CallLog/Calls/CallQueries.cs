@@ -82,13 +82,15 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// <summary>
     /// Each range reads its index in list order and stops after offset + take rows; the outer query
     /// merges the (already ordered) ranges, keeps one page, and only then joins the page's few rows.
+    /// A filter that one index serves in order reads that range alone, with nothing to merge: the
+    /// merge's extra pass over offset + take rows doubled a deep page (4.7 ms instead of 2.1 ms at
+    /// offset 100k on SQLite).
     /// </summary>
     internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take)
     {
         var parameters = new DynamicParameters();
         parameters.Add("take", take);
         parameters.Add("offset", offset);
-        parameters.Add("rangeLimit", offset + take);
         parameters.Add("workspaceId", filter.WorkspaceId);
         var direction = sort.Descending() ? "DESC" : "ASC";
         var key = sort.Key(filter.Narrowed);
@@ -99,16 +101,30 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             parameters.Add("afterKey", position.Key);
             parameters.Add("afterId", position.Id);
         }
-        var ranges = filter.Branches().Select((branch, i) =>
-            $"SELECT * FROM (SELECT c.id, {key} AS k FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT @rangeLimit) r{i}");
+        var branches = filter.Branches().ToList();
+        string Range(CallFilter branch, int i, string limit) =>
+            $"SELECT c.id, {key} AS k FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT {limit}";
+        string ids;
+        if (branches.Count == 1)
+        {
+            ids = Range(branches[0], 0, "@take OFFSET @offset");
+        }
+        else
+        {
+            parameters.Add("rangeLimit", offset + take);
+            var ranges = branches.Select((branch, i) => $"SELECT * FROM ({Range(branch, i, "@rangeLimit")}) r{i}");
+            ids = $"""
+                {string.Join("\n    UNION ALL ", ranges)}
+                    ORDER BY k {direction}, id {direction} LIMIT @take OFFSET @offset
+                """;
+        }
         // The outer ORDER BY names the page's columns, not the calls table's: ordering by c.started_at
         // tempts SQLite 3.53 to walk all of calls in index order and probe the page (measured: 337 ms
         // at 100k calls instead of 2 ms).
         var sql =
             $"""
             WITH page AS (
-                {string.Join("\n    UNION ALL ", ranges)}
-                ORDER BY k {direction}, id {direction} LIMIT @take OFFSET @offset
+                {ids}
             )
             SELECT {Columns}
             FROM page p
