@@ -28,7 +28,7 @@ internal sealed record WriteDecision(CallWrite? Write, WriteOutcome Failure, str
 /// </summary>
 internal sealed class CallWrites(Database database)
 {
-    private const string SelectOne =
+    private static readonly string SelectOne =
         $"""
         SELECT {CallQueries.Columns}, c.transcript, c.metadata, c.version
         FROM calls c {CallQueries.Joins}
