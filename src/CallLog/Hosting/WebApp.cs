@@ -23,7 +23,9 @@ internal static class WebApp
         builder.WebHost.UseUrls(urls);
 
         // Logging: the framework's own request line prints raw query strings (api_key); ours redacts them.
+        // Written to the console in batches (ConsoleLogs).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddConsoleLogs(builder.Configuration);
 
         // Store: one database object for the whole process.
         builder.Services.AddSingleton(database);
