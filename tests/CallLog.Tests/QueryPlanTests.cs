@@ -42,6 +42,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         var lines = result.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(lines, l => l.Contains("SEARCH t USING PRIMARY KEY", StringComparison.Ordinal)); // the count reads tallies
         Assert.Contains(lines, l => l.Contains("SEARCH c USING COVERING INDEX calls_by", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal)); // the page's rows, one step each
         Assert.DoesNotContain(lines, l => l.EndsWith(" SCAN c", StringComparison.Ordinal) || l.Contains("SCAN calls", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("AUTOMATIC", StringComparison.Ordinal));
         if (request.Contains("--keyset"))

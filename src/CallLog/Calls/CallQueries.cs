@@ -76,9 +76,9 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             : ($"SELECT COUNT(*) FROM calls c WHERE {filter.Where(parameters, "c")}", parameters);
     }
 
-    private static async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
+    private async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = PageQuery(filter, sort, after, offset, take);
+        var (sql, parameters) = PageQuery(filter, sort, after, offset, take, database.RowId);
         var calls = new List<Call>(take);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
@@ -93,14 +93,18 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// merges the (already ordered) ranges, keeps one page, and only then joins the page's few rows.
     /// A filter that one index serves in order reads that range alone, with nothing to merge: the
     /// merge's extra pass over offset + take rows doubled a deep page (4.7 ms instead of 2.1 ms at
-    /// offset 100k on SQLite).
+    /// offset 100k on SQLite). With <paramref name="rowId"/> (<see cref="Database.RowId"/>), the ranges
+    /// carry each call's row id and the page's rows are fetched by it.
     /// </summary>
-    internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take)
+    internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, string? rowId)
     {
         var parameters = new DynamicParameters();
         parameters.Add("take", take);
         parameters.Add("offset", offset);
-        parameters.Add("workspaceId", filter.WorkspaceId);
+        if (rowId is null)
+        {
+            parameters.Add("workspaceId", filter.WorkspaceId);
+        }
         var direction = sort.Descending() ? "DESC" : "ASC";
         var key = sort.Key(filter.Narrowed);
         var keyset = "";
@@ -112,7 +116,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         }
         var branches = filter.Branches().ToList();
         string Range(CallFilter branch, int i, string limit) =>
-            $"SELECT c.id, {key} AS k FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT {limit}";
+            $"SELECT c.id, {key} AS k{(rowId is null ? "" : $", c.{rowId} AS rid")} FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT {limit}";
         string ids;
         if (branches.Count == 1)
         {
@@ -137,7 +141,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             )
             SELECT {PageColumns}
             FROM page p
-            JOIN calls c ON c.workspace_id = @workspaceId AND c.id = p.id
+            JOIN calls c ON {(rowId is null ? "c.workspace_id = @workspaceId AND c.id = p.id" : $"c.{rowId} = p.rid")}
             {ContactJoin}
             ORDER BY p.k {direction}, p.id {direction}
             """;

@@ -22,6 +22,13 @@ internal abstract class Database : IDisposable
     /// </summary>
     public virtual string LockRows => "";
 
+    /// <summary>
+    /// A column that finds a stored call in one step, where the store has one (SQLite's <c>rowid</c>):
+    /// a page joins its rows back to the table by it instead of by (workspace_id, id), which is an index
+    /// lookup and then a table lookup. Null where the primary key is the way (PostgreSQL).
+    /// </summary>
+    public virtual string? RowId => null;
+
     /// <summary>Creates or upgrades the schema with DbUp; returns an error message, or null.</summary>
     public abstract string? Migrate();
 
