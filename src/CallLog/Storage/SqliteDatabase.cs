@@ -29,7 +29,7 @@ internal sealed class SqliteDatabase : Database
 
     public override string Description => _path;
 
-    /// <summary>Every index entry carries it, so the page's ranges still read their index alone (41 instead of 72 µs for 10 calls).</summary>
+    /// <summary>Every index entry carries it, so the page's ranges still read their index alone (39 instead of 72 µs for a page of 10 at 1M calls).</summary>
     public override string? RowId => "rowid";
 
     public static bool TryCreate(string path, [NotNullWhen(true)] out SqliteDatabase? database, [NotNullWhen(false)] out string? error)
@@ -61,8 +61,33 @@ internal sealed class SqliteDatabase : Database
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        var interrupt = InterruptWhenCanceled(connection, cancellationToken);
+        connection.StateChange += (_, change) =>
+        {
+            if (change.CurrentState == System.Data.ConnectionState.Closed)
+            {
+                interrupt.Dispose();
+            }
+        };
         return connection;
     }
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite does not stop a running statement when its token is canceled (dotnet/efcore
+    /// #38757): a client that gave up on a slow request would leave its query running. This interrupts
+    /// the connection's statement instead, until the registration is disposed (which waits for a callback
+    /// already running, so no interrupt reaches the connection's next user).
+    /// </summary>
+    internal static CancellationTokenRegistration InterruptWhenCanceled(SqliteConnection connection, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static state =>
+            {
+                if (((SqliteConnection)state!).Handle is { } handle)
+                {
+                    SQLitePCL.raw.sqlite3_interrupt(handle);
+                }
+            }, connection)
+            : default;
 
     protected override UpgradeEngine Migrations() => Migrations(DeployChanges.To.SqliteDatabase(_connectionString), "Sqlite");
 

@@ -11,7 +11,7 @@ namespace CallLog.Storage;
 /// </summary>
 internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session, CancellationToken cancellationToken) : DbConnection
 {
-    private readonly CancellationTokenRegistration _interrupt = InterruptWhenCanceled(session, cancellationToken);
+    private readonly CancellationTokenRegistration _interrupt = SqliteDatabase.InterruptWhenCanceled(session.Connection, cancellationToken);
     private readonly List<SqliteCachedCommand> _commands = [];
     private SqliteSession? _session = session;
 
@@ -80,20 +80,4 @@ internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session
         _interrupt.Dispose();
         sessions.Return(leased);
     }
-
-    /// <summary>
-    /// Microsoft.Data.Sqlite does not stop a running statement when its token is canceled (dotnet/efcore
-    /// #38757): a client that gave up on a slow request would leave its query running. This interrupts
-    /// the session's statement instead, until the lease ends.
-    /// </summary>
-    private static CancellationTokenRegistration InterruptWhenCanceled(SqliteSession session, CancellationToken cancellationToken) =>
-        cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(static state =>
-            {
-                if (((SqliteSession)state!).Connection.Handle is { } handle)
-                {
-                    SQLitePCL.raw.sqlite3_interrupt(handle);
-                }
-            }, session)
-            : default;
 }

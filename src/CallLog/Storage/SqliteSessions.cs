@@ -28,7 +28,15 @@ internal sealed class SqliteSessions(string connectionString) : IDisposable
             return session;
         }
         var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
         return new SqliteSession(connection);
     }
 
