@@ -41,16 +41,25 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         {
             return new CallPage(0, page, query.Limit, 0, [], null);
         }
-        var count = await CountAsync(connection, filter, cancellationToken);
-        var pages = (count + query.Limit - 1) / query.Limit;
         var offset = after is null ? query.Offset : 0;
-        if (offset >= count)
+        // One row more than the page shows tells whether there is a next page.
+        var take = query.Limit + 1;
+        long count;
+        List<Call> calls;
+        if (offset == 0)
         {
-            return new CallPage(count, page, query.Limit, pages, [], null);
+            (count, calls) = await CountAndPageAsync(connection, filter, query.Sort, after, take, cancellationToken);
+        }
+        else
+        {
+            count = await CountAsync(connection, filter, cancellationToken);
+            if (offset >= count)
+            {
+                return new CallPage(count, page, query.Limit, Pages(count, query.Limit), [], null);
+            }
+            calls = await PageAsync(connection, filter, query.Sort, after, offset, take, cancellationToken);
         }
 
-        // One row more than the page shows tells whether there is a next page.
-        var calls = await PageAsync(connection, filter, query.Sort, after, offset, query.Limit + 1, cancellationToken);
         string? next = null;
         if (calls.Count > query.Limit)
         {
@@ -58,8 +67,10 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             var last = calls[^1];
             next = cursors.Encode(new CallPosition(query.Sort.KeyOf(last), last.Id), workspaceId, query);
         }
-        return new CallPage(count, page, query.Limit, pages, calls, next);
+        return new CallPage(count, page, query.Limit, Pages(count, query.Limit), calls, next);
     }
+
+    private static long Pages(long count, int limit) => (count + limit - 1) / limit;
 
     /// <summary>Exact. From the tallies (at most agents x 6 rows) for the seed's filters; otherwise counted over the filter's index range.</summary>
     private static Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
@@ -79,8 +90,33 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     private async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
     {
         var (sql, parameters) = PageQuery(filter, sort, after, offset, take, database.RowId);
-        var calls = new List<Call>(take);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return await ReadCallsAsync(reader, take, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first page (or the page after a cursor) always needs both the count and the page: sent as one
+    /// command, they cost PostgreSQL one round trip instead of two. A page further in is read only when
+    /// the count says it exists, since reading past the end would walk the whole range.
+    /// </summary>
+    private async Task<(long Count, List<Call> Calls)> CountAndPageAsync(
+        DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, int take, CancellationToken cancellationToken)
+    {
+        var (countSql, parameters) = CountQuery(filter);
+        var (pageSql, pageParameters) = PageQuery(filter, sort, after, 0, take, database.RowId);
+        // Their parameter names do not overlap (the page's ranges are prefixed b0_, b1_, ...).
+        parameters.AddDynamicParams(pageParameters);
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{countSql};\n{pageSql}", parameters, cancellationToken: cancellationToken));
+        await reader.ReadAsync(cancellationToken);
+        // SUM over bigint is numeric on PostgreSQL.
+        var count = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        await reader.NextResultAsync(cancellationToken);
+        return (count, await ReadCallsAsync(reader, take, cancellationToken));
+    }
+
+    private static async Task<List<Call>> ReadCallsAsync(DbDataReader reader, int take, CancellationToken cancellationToken)
+    {
+        var calls = new List<Call>(take);
         while (await reader.ReadAsync(cancellationToken))
         {
             calls.Add(ReadCall(reader));
@@ -103,7 +139,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         parameters.Add("offset", offset);
         if (rowId is null)
         {
-            parameters.Add("workspaceId", filter.WorkspaceId);
+            parameters.Add("pageWorkspaceId", filter.WorkspaceId);
         }
         var direction = sort.Descending() ? "DESC" : "ASC";
         var key = sort.Key(filter.Narrowed);
@@ -141,7 +177,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             )
             SELECT {PageColumns}
             FROM page p
-            JOIN calls c ON {(rowId is null ? "c.workspace_id = @workspaceId AND c.id = p.id" : $"c.{rowId} = p.rid")}
+            JOIN calls c ON {(rowId is null ? "c.workspace_id = @pageWorkspaceId AND c.id = p.id" : $"c.{rowId} = p.rid")}
             {ContactJoin}
             ORDER BY p.k {direction}, p.id {direction}
             """;
