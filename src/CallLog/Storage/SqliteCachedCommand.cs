@@ -7,18 +7,19 @@ namespace CallLog.Storage;
 
 /// <summary>
 /// A command on a <see cref="SqliteLease"/>: setting its text takes the session's compiled command for
-/// that SQL; disposing it puts that command back, compiled, for the next request.
+/// that SQL; disposing it puts that command back, compiled, for the next request. It reaches the session
+/// through its lease only, so a command used after its lease ended throws instead of touching a session
+/// that may be another request's by then; the lease disposes its commands before it lets the session go.
 /// </summary>
 internal sealed class SqliteCachedCommand(SqliteLease lease) : DbCommand
 {
-    private readonly SqliteSession _session = lease.Session;
     private SqliteCommand? _command;
     private bool _compiled;
     private DbTransaction? _transaction;
     private int? _timeout;
 
     /// <summary>The compiled command; a command used before it has text is an uncached one.</summary>
-    private SqliteCommand Command => _command ??= _session.Connection.CreateCommand();
+    private SqliteCommand Command => _command ??= lease.Session.Connection.CreateCommand();
 
     [AllowNull]
     public override string CommandText
@@ -32,7 +33,7 @@ internal sealed class SqliteCachedCommand(SqliteLease lease) : DbCommand
                 _compiled = false;
                 return;
             }
-            _command = _session.Take(value ?? "", out _compiled);
+            _command = lease.Session.Take(value ?? "", out _compiled);
             _command.Transaction = (SqliteTransaction?)_transaction;
             if (_timeout is { } timeout)
             {
@@ -43,7 +44,7 @@ internal sealed class SqliteCachedCommand(SqliteLease lease) : DbCommand
 
     public override int CommandTimeout
     {
-        get => _command?.CommandTimeout ?? _timeout ?? _session.Connection.DefaultTimeout;
+        get => _command?.CommandTimeout ?? _timeout ?? lease.Session.Connection.DefaultTimeout;
         set
         {
             _timeout = value;
@@ -115,18 +116,10 @@ internal sealed class SqliteCachedCommand(SqliteLease lease) : DbCommand
         if (disposing)
         {
             lease.Forget(this);
-        }
-        if (disposing && _command is { } command)
-        {
-            _command = null;
-            // Disposed after its lease ended, the session may be another request's by now: not its to touch.
-            if (lease.Holds(_session))
+            if (_command is { } command)
             {
-                _session.Release(command, _compiled);
-            }
-            else
-            {
-                command.Dispose();
+                _command = null;
+                lease.Session.Release(command, _compiled);
             }
         }
         base.Dispose(disposing);

@@ -17,8 +17,6 @@ internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session
 
     internal SqliteSession Session => _session ?? throw new ObjectDisposedException(nameof(SqliteLease));
 
-    internal bool Holds(SqliteSession session) => ReferenceEquals(_session, session);
-
     [AllowNull]
     public override string ConnectionString
     {
