@@ -27,11 +27,12 @@ internal sealed class AgentStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM agents WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken: cancellationToken));
+        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallQueries.PageQuery).
         var agents = page.Offset >= count
             ? []
             : (await connection.QueryAsync<Agent>(new CommandDefinition(
-                $"{Select} WHERE a.workspace_id = @workspaceId ORDER BY a.id LIMIT @limit OFFSET @offset",
-                new { workspaceId, limit = page.Limit, offset = page.Offset }, cancellationToken: cancellationToken))).AsList();
+                $"{Select} WHERE a.workspace_id = @workspaceId ORDER BY a.id LIMIT {page.Limit} OFFSET @offset",
+                new { workspaceId, offset = page.Offset }, cancellationToken: cancellationToken))).AsList();
         return new AgentPage(count, page.Page, page.Limit, page.Pages(count), agents);
     }
 

@@ -5,11 +5,11 @@ using Dapper;
 
 namespace CallLog.Calls;
 
-/// <summary>The store's own account of how it reads a list request: the plans `calllog explain` prints.</summary>
+/// <summary>The store's own account of how it reads a list request: the plans (or the statements) `calllog explain` prints.</summary>
 internal static class CallPlans
 {
     public static async Task<IReadOnlyList<(string Title, string Plan)>> ExplainAsync(
-        Database database, string workspace, CallListQuery query, bool keyset, bool analyze, CancellationToken cancellationToken)
+        Database database, string workspace, CallListQuery query, bool keyset, bool analyze, bool statements, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
@@ -30,6 +30,13 @@ internal static class CallPlans
                 CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database.RowId)),
         })
         {
+            if (statements)
+            {
+                // Each parameter's value in a comment line of its own, then the statement as the store runs it.
+                var values = parameters.ParameterNames.Select(name => $"-- @{name} = {Literal(parameters.Get<object?>(name))}");
+                plans.Add((title, string.Join('\n', [.. values, sql.Trim() + ";"])));
+                continue;
+            }
             // EXPLAIN ANALYZE runs the query: a search over millions of calls may take longer than the default 30 s.
             var rows = await connection.QueryAsync(new CommandDefinition(prefix + sql, parameters, commandTimeout: analyze ? 0 : null, cancellationToken: cancellationToken));
             var plan = new StringBuilder();
@@ -42,4 +49,11 @@ internal static class CallPlans
         }
         return plans;
     }
+
+    private static string Literal(object? value) => value switch
+    {
+        null => "NULL",
+        string text => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "NULL",
+    };
 }

@@ -15,13 +15,14 @@ internal static class ExplainCommand
         var page = new Option<int>("--page") { Description = "Page number (an OFFSET plan).", DefaultValueFactory = _ => 1 };
         var keyset = new Option<bool>("--keyset") { Description = "Show the plan of a page after a cursor instead." };
         var analyze = new Option<bool>("--analyze") { Description = "PostgreSQL: run the queries and show the rows each step read (EXPLAIN ANALYZE)." };
+        var sql = new Option<bool>("--sql") { Description = "Print the statements themselves, with their parameters' values, instead of their plans." };
         var queryString = new Option<string?>("--query")
         {
             Description = "The request's query string instead of the other options, exactly as the API takes it, e.g. 'phone_number=%2B1555*&sort=-duration_seconds&limit=25'.",
         };
         var command = new Command("explain", "Print the store's query plans for one list request: how the count and the page are read.")
         {
-            workspace, limit, page, keyset, analyze, queryString,
+            workspace, limit, page, keyset, analyze, sql, queryString,
         };
         filters.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,7 +44,7 @@ internal static class ExplainCommand
                 }
                 query = parsed;
             }
-            var plans = await CallPlans.ExplainAsync(database, name, query, parse.GetValue(keyset), parse.GetValue(analyze), cancellationToken);
+            var plans = await CallPlans.ExplainAsync(database, name, query, parse.GetValue(keyset), parse.GetValue(analyze), parse.GetValue(sql), cancellationToken);
             foreach (var (title, plan) in plans)
             {
                 Console.WriteLine($"-- {title}");

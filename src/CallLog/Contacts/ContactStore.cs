@@ -24,14 +24,15 @@ internal sealed class ContactStore(Database database)
     {
         using var timer = Telemetry.Store("contacts.list");
         var where = search is null ? "workspace_id = @workspaceId" : $"workspace_id = @workspaceId AND {Matches}";
-        var parameters = new { workspaceId, pattern = search is null ? null : Like.Contains(search), limit = page.Limit, offset = page.Offset };
+        var parameters = new { workspaceId, pattern = search is null ? null : Like.Contains(search), offset = page.Offset };
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM contacts WHERE {where}", parameters, cancellationToken: cancellationToken));
+        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallQueries.PageQuery).
         var contacts = page.Offset >= count
             ? []
             : (await connection.QueryAsync<ContactDetail>(new CommandDefinition(
-                $"SELECT {Columns} FROM contacts WHERE {where} ORDER BY id LIMIT @limit OFFSET @offset", parameters, cancellationToken: cancellationToken))).AsList();
+                $"SELECT {Columns} FROM contacts WHERE {where} ORDER BY id LIMIT {page.Limit} OFFSET @offset", parameters, cancellationToken: cancellationToken))).AsList();
         return new ContactPage(count, page.Page, page.Limit, page.Pages(count), contacts);
     }
 
