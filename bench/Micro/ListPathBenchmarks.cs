@@ -49,7 +49,7 @@ public class ListPathBenchmarks
         cursors.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         _queries = new CallQueries(database, cursors);
         _query = new CallListQuery(new CallConditions(), Limit: Limit);
-        _filter = new CallFilter(_workspaceId, null, null, null, _query.Conditions);
+        _filter = new CallFilter(_workspaceId, null, null, null, _query.Conditions) { PhoneMatch = _database.PhoneMatch };
         _page = _queries.ListAsync(_workspaceId, _query, null, CancellationToken.None).GetAwaiter().GetResult();
         _plain = database.OpenUnsharedAsync(CancellationToken.None).GetAwaiter().GetResult();
     }

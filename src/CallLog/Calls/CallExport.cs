@@ -15,7 +15,7 @@ internal static class CallExport
         {
             yield break;
         }
-        if (await CallFilter.ResolveAsync(connection, workspaceId, conditions, cancellationToken) is not { } filter)
+        if (await CallFilter.ResolveAsync(database, connection, workspaceId, conditions, cancellationToken) is not { } filter)
         {
             yield break;
         }

@@ -12,6 +12,9 @@ namespace CallLog.Calls;
 /// </summary>
 internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, IReadOnlyList<CallStatus>? Statuses, IReadOnlyList<CallType>? Types, CallConditions Conditions)
 {
+    /// <summary>The store's way of matching a phone number (<see cref="Database.PhoneMatch"/>).</summary>
+    public PhoneMatch PhoneMatch { get; init; } = PhoneMatch.Like;
+
     public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
 
@@ -20,18 +23,18 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// assistant_12345; resolving to the agents that exist first lets the usual single-agent case use its
     /// index. Null when agent_id names no agent of the workspace, so nothing can match.
     /// </summary>
-    public static async Task<CallFilter?> ResolveAsync(DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
+    public static async Task<CallFilter?> ResolveAsync(Database database, DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
     {
         var statuses = conditions.Statuses is { Count: < 3 } s ? s : null;
         var types = conditions.Types is { Count: < 2 } t ? t : null;
         if (conditions.AgentId is not { } agentId)
         {
-            return new CallFilter(workspaceId, null, statuses, types, conditions);
+            return new CallFilter(workspaceId, null, statuses, types, conditions) { PhoneMatch = database.PhoneMatch };
         }
         var agents = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
             new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).ToList();
-        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions);
+        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions) { PhoneMatch = database.PhoneMatch };
     }
 
     /// <summary>True when an agent, a time range, a phone number or a contact narrows the calls to those an index of their own finds.</summary>
@@ -67,10 +70,7 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         }
         if (c.PhonePattern is { } phone)
         {
-            // LIKE (not =) for exact numbers too: both use the calls_by_phone index, which is NOCASE on
-            // SQLite and text_pattern_ops on PostgreSQL so that prefixes can use it under any locale.
-            sql.Append($" AND {alias}.phone_number LIKE @{prefix}phone");
-            parameters.Add($"{prefix}phone", phone);
+            sql.Append(" AND ").Append(PhoneCondition($"{alias}.phone_number", $"{prefix}phone", phone, parameters));
         }
         if (c.ContactId is { } contact)
         {
@@ -90,6 +90,29 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
             parameters.Add($"{prefix}q", Like.Contains(search));
         }
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Both ways use the calls_by_phone index, which is NOCASE on SQLite and text_pattern_ops on PostgreSQL
+    /// so that prefixes can use it under any locale (LIKE for exact numbers too, on PostgreSQL). A prefix
+    /// is '+' and digits, so the range ends at the prefix with its last character the next one.
+    /// </summary>
+    private string PhoneCondition(string column, string name, string pattern, DynamicParameters parameters)
+    {
+        if (PhoneMatch == PhoneMatch.Like)
+        {
+            parameters.Add(name, pattern);
+            return $"{column} LIKE @{name}";
+        }
+        if (!pattern.EndsWith('%'))
+        {
+            parameters.Add(name, pattern);
+            return $"{column} COLLATE NOCASE = @{name}";
+        }
+        var start = pattern[..^1];
+        parameters.Add(name, start);
+        parameters.Add($"{name}End", start[..^1] + (char)(start[^1] + 1));
+        return $"{column} COLLATE NOCASE >= @{name} AND {column} COLLATE NOCASE < @{name}End";
     }
 
     private static void In<T>(StringBuilder sql, DynamicParameters parameters, string column, string name, IReadOnlyList<T>? values)

@@ -37,7 +37,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
+        if (await CallFilter.ResolveAsync(database, connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
         {
             return new CallPage(0, page, query.Limit, 0, [], null);
         }

@@ -29,6 +29,9 @@ internal abstract class Database : IDisposable
     /// </summary>
     public virtual string? RowId => null;
 
+    /// <summary>How a phone filter (an exact number, or a prefix ending in %) reads the calls_by_phone index.</summary>
+    public virtual PhoneMatch PhoneMatch => PhoneMatch.Like;
+
     /// <summary>Creates or upgrades the schema with DbUp; returns an error message, or null.</summary>
     public abstract string? Migrate();
 

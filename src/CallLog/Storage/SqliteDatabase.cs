@@ -32,6 +32,9 @@ internal sealed class SqliteDatabase : Database
     /// <summary>Every index entry carries it, so the page's ranges still read their index alone (39 instead of 72 µs for a page of 10 at 1M calls).</summary>
     public override string? RowId => "rowid";
 
+    /// <summary>SQLite's LIKE reads its bound pattern while planning, so a statement with one is compiled again at every run.</summary>
+    public override PhoneMatch PhoneMatch => PhoneMatch.Range;
+
     public static bool TryCreate(string path, [NotNullWhen(true)] out SqliteDatabase? database, [NotNullWhen(false)] out string? error)
     {
         database = null;
