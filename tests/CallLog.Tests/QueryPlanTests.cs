@@ -108,9 +108,11 @@ public sealed class QueryPlanTests : IAsyncLifetime
     [InlineData("phone_number=%2B15550000001")]
     [InlineData("started_after=2020-01-01T00:00:00Z&started_before=2030-01-01T00:00:00Z")]
     [InlineData("contact_id=1001")]
-    public async Task ListStatementsRunAgainWithoutRecompiling(string request)
+    [InlineData("status=failed", "--keyset")]
+    [InlineData("", "--keyset")]
+    public async Task ListStatementsRunAgainWithoutRecompiling(string request, params string[] options)
     {
-        var result = await _store.SucceedAsync("explain", "--sql", "--query", request);
+        var result = await _store.SucceedAsync(["explain", "--sql", "--query", request, .. options]);
         var statements = result.Stdout.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(2, statements.Length); // the count and the page
 

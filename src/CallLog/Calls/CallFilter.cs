@@ -94,20 +94,22 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
 
     /// <summary>
     /// Both ways use the calls_by_phone index, which is NOCASE on SQLite and text_pattern_ops on PostgreSQL
-    /// so that prefixes can use it under any locale (LIKE for exact numbers too, on PostgreSQL). A prefix
-    /// is '+' and digits, so the range ends at the prefix with its last character the next one.
+    /// so that prefixes can use it under any locale. An exact number is an equality either way (which
+    /// text_pattern_ops serves too), so PostgreSQL can keep one plan for it; LIKE would be planned with
+    /// its value at every request. A prefix is '+' and digits, so the range ends at the prefix with its
+    /// last character the next one.
     /// </summary>
     private string PhoneCondition(string column, string name, string pattern, DynamicParameters parameters)
     {
+        if (!pattern.EndsWith('%'))
+        {
+            parameters.Add(name, pattern);
+            return PhoneMatch == PhoneMatch.Like ? $"{column} = @{name}" : $"{column} COLLATE NOCASE = @{name}";
+        }
         if (PhoneMatch == PhoneMatch.Like)
         {
             parameters.Add(name, pattern);
             return $"{column} LIKE @{name}";
-        }
-        if (!pattern.EndsWith('%'))
-        {
-            parameters.Add(name, pattern);
-            return $"{column} COLLATE NOCASE = @{name}";
         }
         var start = pattern[..^1];
         parameters.Add(name, start);

@@ -3,7 +3,7 @@ namespace CallLog.Storage;
 /// <summary>How a store's SQL matches a phone number or prefix against its calls_by_phone index.</summary>
 internal enum PhoneMatch
 {
-    /// <summary><c>LIKE</c> with the pattern: PostgreSQL plans each such statement with its value (text_pattern_ops).</summary>
+    /// <summary><c>LIKE</c> with a prefix's pattern, which PostgreSQL plans with its value (text_pattern_ops); <c>=</c> for a number.</summary>
     Like,
 
     /// <summary>
