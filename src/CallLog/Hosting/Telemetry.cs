@@ -23,7 +23,7 @@ internal static class Telemetry
         "calllog.keys.rejected", description: "Requests refused at authentication, by reason.");
 
     private static readonly Counter<long> StatementsCompiled = Meter.CreateCounter<long>(
-        "calllog.store.statements.compiled", description: "SQL statements SQLite compiled; flat once each session has seen each request shape.");
+        "calllog.store.statements.compiled", description: "SQL statements the store had SQLite compile (SQLite's own recompiles of a kept statement are not counted); flat once each session has seen each request shape.");
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
