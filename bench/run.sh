@@ -121,8 +121,10 @@ for limit in 10 20 25 100; do curl -fs -H "Authorization: Bearer $key" "$base/ap
 # mix URL [SECONDS]
 mix() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk_row -t2 -c"$connections" -d"${2:-$mix_duration}s" --latency -s "$here/mix.lua" "$1"; }
 
-# Each target gets a short unmeasured run first, so that neither is measured while its JIT is still at work.
-warm() { mix "$1" 5 >/dev/null; }
+# Each target gets an unmeasured run first, so that neither is measured while its JIT is still at work:
+# with the load on both cores, CallLog's tiered JIT takes 10-15 s to settle (PostgreSQL at 1M: the mix's
+# 10 s window after a 5 s warm-up ran at 1,222 requests/s, the next three at 1,593-1,720).
+warm() { mix "$1" 15 >/dev/null; }
 warm "$base"
 ours="$(mix "$base")"
 echo "CallLog, mix: $ours"
