@@ -67,7 +67,7 @@ public class ListPathBenchmarks
     public int BuildQueries()
     {
         var (count, _) = CallQueries.CountQuery(_filter);
-        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database.RowId);
+        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database);
         return count.Length + page.Length;
     }
 
@@ -85,7 +85,7 @@ public class ListPathBenchmarks
     {
         var connection = _plain;
         var (count, _) = CallQueries.CountQuery(_filter);
-        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database.RowId);
+        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database);
         var prepared = 0;
         foreach (var sql in new[] { count, page })
         {

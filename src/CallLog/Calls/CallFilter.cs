@@ -42,6 +42,15 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         Conditions.PhonePattern is not null || Conditions.ContactId is not null;
 
     /// <summary>
+    /// True when the best way to read the filter depends on its values, not only on which filters are
+    /// given: how wide a time range is, how long a phone prefix, what a search matches. A plan made
+    /// without the values (a generic plan) can be far off for these: for a phone prefix it walked the
+    /// whole time index, 461 instead of 1,792 requests/s at 1M calls.
+    /// </summary>
+    public bool PlanDependsOnValues => Conditions.StartedAfter is not null || Conditions.StartedBefore is not null ||
+        Conditions.PhonePattern?.EndsWith('%') == true || Conditions.Search is not null;
+
+    /// <summary>
     /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with
     /// <paramref name="prefix"/> so several clauses can share one command. With <paramref name="talliesOnly"/>,
     /// only the columns the tallies table has (agent, status, type).

@@ -27,7 +27,7 @@ internal static class CallPlans
         {
             ("count", CallQueries.CountQuery(filter)),
             (keyset ? $"page after a cursor, limit {query.Limit}" : $"page {query.Page}, limit {query.Limit}",
-                CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database.RowId)),
+                CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database)),
         })
         {
             if (statements)

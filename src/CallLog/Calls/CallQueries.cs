@@ -89,7 +89,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
 
     private async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = PageQuery(filter, sort, after, offset, take, database.RowId);
+        var (sql, parameters) = PageQuery(filter, sort, after, offset, take, database);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return await ReadCallsAsync(reader, take, cancellationToken);
     }
@@ -103,7 +103,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, int take, CancellationToken cancellationToken)
     {
         var (countSql, parameters) = CountQuery(filter);
-        var (pageSql, pageParameters) = PageQuery(filter, sort, after, 0, take, database.RowId);
+        var (pageSql, pageParameters) = PageQuery(filter, sort, after, 0, take, database);
         // Their parameter names do not overlap (the page's ranges are prefixed b0_, b1_, ...).
         parameters.AddDynamicParams(pageParameters);
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{countSql};\n{pageSql}", parameters, cancellationToken: cancellationToken));
@@ -129,7 +129,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// merges the (already ordered) ranges, keeps one page, and only then joins the page's few rows.
     /// A filter that one index serves in order reads that range alone, with nothing to merge: the
     /// merge's extra pass over offset + take rows doubled a deep page (4.7 ms instead of 2.1 ms at
-    /// offset 100k on SQLite). With <paramref name="rowId"/> (<see cref="Database.RowId"/>), the ranges
+    /// offset 100k on SQLite). Where the store has a row id (<see cref="Database.RowId"/>), the ranges
     /// carry each call's row id and the page's rows are fetched by it.
     /// <para>The page's size is written into the SQL as a literal, and OFFSET appears only for a page further
     /// in, as a parameter: SQLite 3.53 recompiles a statement at every run whose LIMIT is a bound
@@ -138,12 +138,21 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// allocator), and PostgreSQL can reuse one generic plan for a first page or a cursor's page instead
     /// of planning it at every request (a generic plan with LIMIT or OFFSET parameters must assume 10%
     /// of the rows are wanted, so PostgreSQL used to plan each one afresh). A page has at most 101 rows,
-    /// so at most 101 texts per filter shape.</para>
+    /// so at most 101 texts per filter shape. The exception: on a store that settles on generic plans
+    /// (<see cref="Database.SettlesOnGenericPlans"/>), a filter whose best plan depends on its values
+    /// (<see cref="CallFilter.PlanDependsOnValues"/>) keeps LIMIT a parameter, so that it is planned with
+    /// its values every time.</para>
     /// </summary>
-    internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, string? rowId)
+    internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, Database database)
     {
+        var rowId = database.RowId;
         var parameters = new DynamicParameters();
         var limit = take.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (database.SettlesOnGenericPlans && filter.PlanDependsOnValues)
+        {
+            parameters.Add("take", take);
+            limit = "@take";
+        }
         var offsetClause = "";
         if (offset > 0)
         {

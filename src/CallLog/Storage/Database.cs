@@ -29,6 +29,14 @@ internal abstract class Database : IDisposable
     /// </summary>
     public virtual string? RowId => null;
 
+    /// <summary>
+    /// True where a prepared statement may settle on one generic plan, made without its parameters'
+    /// values (PostgreSQL, after five runs, when that plan's estimated cost is no worse). A page whose
+    /// best plan depends on those values then keeps its LIMIT a parameter, which rules the generic plan
+    /// out (see <c>CallQueries.PageQuery</c>).
+    /// </summary>
+    public virtual bool SettlesOnGenericPlans => false;
+
     /// <summary>How a phone filter (an exact number, or a prefix ending in %) reads the calls_by_phone index.</summary>
     public virtual PhoneMatch PhoneMatch => PhoneMatch.Like;
 

@@ -15,6 +15,8 @@ internal sealed class PostgresDatabase : Database
     private readonly string _connectionString;
     private readonly string _description;
 
+    public override bool SettlesOnGenericPlans => true;
+
     private PostgresDatabase(string connectionString, string description)
     {
         _connectionString = connectionString;
