@@ -49,7 +49,7 @@ public class ListPathBenchmarks
         cursors.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         _queries = new CallQueries(database, cursors);
         _query = new CallListQuery(new CallConditions(), Limit: Limit);
-        _filter = new CallFilter(_workspaceId, null, null, null, _query.Conditions) { PhoneMatch = _database.PhoneMatch };
+        _filter = new CallFilter(_workspaceId, null, null, null, _query.Conditions);
         _page = _queries.ListAsync(_workspaceId, _query, null, CancellationToken.None).GetAwaiter().GetResult();
         _plain = database.OpenUnsharedAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
@@ -66,7 +66,7 @@ public class ListPathBenchmarks
     [Benchmark]
     public int BuildQueries()
     {
-        var (count, _) = CallQueries.CountQuery(_filter);
+        var (count, _) = CallQueries.CountQuery(_filter, _database);
         var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database);
         return count.Length + page.Length;
     }
@@ -84,7 +84,7 @@ public class ListPathBenchmarks
     public async Task<int> PrepareOnly()
     {
         var connection = _plain;
-        var (count, _) = CallQueries.CountQuery(_filter);
+        var (count, _) = CallQueries.CountQuery(_filter, _database);
         var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _database);
         var prepared = 0;
         foreach (var sql in new[] { count, page })

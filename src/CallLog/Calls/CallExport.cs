@@ -15,12 +15,12 @@ internal static class CallExport
         {
             yield break;
         }
-        if (await CallFilter.ResolveAsync(database, connection, workspaceId, conditions, cancellationToken) is not { } filter)
+        if (await CallFilter.ResolveAsync(connection, workspaceId, conditions, cancellationToken) is not { } filter)
         {
             yield break;
         }
         var parameters = new DynamicParameters();
-        var where = filter.Where(parameters, "c");
+        var where = filter.Where(database, parameters, "c");
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
             $"SELECT {CallQueries.Columns} FROM calls c {CallQueries.Joins} WHERE {where} {CallQueries.Order}", parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))

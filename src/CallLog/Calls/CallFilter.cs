@@ -12,9 +12,6 @@ namespace CallLog.Calls;
 /// </summary>
 internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, IReadOnlyList<CallStatus>? Statuses, IReadOnlyList<CallType>? Types, CallConditions Conditions)
 {
-    /// <summary>The store's way of matching a phone number (<see cref="Database.PhoneMatch"/>).</summary>
-    public PhoneMatch PhoneMatch { get; init; } = PhoneMatch.Like;
-
     public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
 
@@ -23,18 +20,18 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// assistant_12345; resolving to the agents that exist first lets the usual single-agent case use its
     /// index. Null when agent_id names no agent of the workspace, so nothing can match.
     /// </summary>
-    public static async Task<CallFilter?> ResolveAsync(Database database, DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
+    public static async Task<CallFilter?> ResolveAsync(DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
     {
         var statuses = conditions.Statuses is { Count: < 3 } s ? s : null;
         var types = conditions.Types is { Count: < 2 } t ? t : null;
         if (conditions.AgentId is not { } agentId)
         {
-            return new CallFilter(workspaceId, null, statuses, types, conditions) { PhoneMatch = database.PhoneMatch };
+            return new CallFilter(workspaceId, null, statuses, types, conditions);
         }
         var agents = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
             new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).ToList();
-        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions) { PhoneMatch = database.PhoneMatch };
+        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions);
     }
 
     /// <summary>True when an agent, a time range, a phone number or a contact narrows the calls to those an index of their own finds.</summary>
@@ -53,9 +50,10 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// <summary>
     /// The WHERE clause over table alias <paramref name="alias"/>, its parameters named with
     /// <paramref name="prefix"/> so several clauses can share one command. With <paramref name="talliesOnly"/>,
-    /// only the columns the tallies table has (agent, status, type).
+    /// only the columns the tallies table has (agent, status, type). The phone filter's SQL is the
+    /// <paramref name="database"/>'s (<see cref="Database.PhoneMatch"/>).
     /// </summary>
-    public string Where(DynamicParameters parameters, string alias, string prefix = "", bool talliesOnly = false)
+    public string Where(Database database, DynamicParameters parameters, string alias, string prefix = "", bool talliesOnly = false)
     {
         var sql = new StringBuilder($"{alias}.workspace_id = @{prefix}workspaceId");
         parameters.Add($"{prefix}workspaceId", WorkspaceId);
@@ -79,7 +77,7 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         }
         if (c.PhonePattern is { } phone)
         {
-            sql.Append(" AND ").Append(PhoneCondition($"{alias}.phone_number", $"{prefix}phone", phone, parameters));
+            sql.Append(" AND ").Append(PhoneCondition(database.PhoneMatch, $"{alias}.phone_number", $"{prefix}phone", phone, parameters));
         }
         if (c.ContactId is { } contact)
         {
@@ -108,14 +106,14 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// its value at every request. A prefix is '+' and digits, so the range ends at the prefix with its
     /// last character the next one.
     /// </summary>
-    private string PhoneCondition(string column, string name, string pattern, DynamicParameters parameters)
+    private static string PhoneCondition(PhoneMatch match, string column, string name, string pattern, DynamicParameters parameters)
     {
         if (!pattern.EndsWith('%'))
         {
             parameters.Add(name, pattern);
-            return PhoneMatch == PhoneMatch.Like ? $"{column} = @{name}" : $"{column} COLLATE NOCASE = @{name}";
+            return match == PhoneMatch.Like ? $"{column} = @{name}" : $"{column} COLLATE NOCASE = @{name}";
         }
-        if (PhoneMatch == PhoneMatch.Like)
+        if (match == PhoneMatch.Like)
         {
             parameters.Add(name, pattern);
             return $"{column} LIKE @{name}";

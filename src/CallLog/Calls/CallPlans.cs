@@ -14,8 +14,8 @@ internal static class CallPlans
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
         // An agent that does not exist yet still gets the plan its filter would have.
-        var filter = await CallFilter.ResolveAsync(database, connection, workspaceId, query.Conditions, cancellationToken)
-            ?? new CallFilter(workspaceId, [query.Conditions.AgentId!], query.Conditions.Statuses, query.Conditions.Types, query.Conditions) { PhoneMatch = database.PhoneMatch };
+        var filter = await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken)
+            ?? new CallFilter(workspaceId, [query.Conditions.AgentId!], query.Conditions.Statuses, query.Conditions.Types, query.Conditions);
         // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
         CallPosition? after = keyset ? new CallPosition(query.Sort.Descending() ? long.MaxValue : long.MinValue, "") : null;
         var prefix = database is PostgresDatabase
@@ -25,7 +25,7 @@ internal static class CallPlans
         var plans = new List<(string, string)>();
         foreach (var (title, (sql, parameters)) in new[]
         {
-            ("count", CallQueries.CountQuery(filter)),
+            ("count", CallQueries.CountQuery(filter, database)),
             (keyset ? $"page after a cursor, limit {query.Limit}" : $"page {query.Page}, limit {query.Limit}",
                 CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database)),
         })

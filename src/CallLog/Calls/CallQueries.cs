@@ -37,7 +37,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (await CallFilter.ResolveAsync(database, connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
+        if (await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
         {
             return new CallPage(0, page, query.Limit, 0, [], null);
         }
@@ -73,18 +73,18 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     private static long Pages(long count, int limit) => (count + limit - 1) / limit;
 
     /// <summary>Exact. From the tallies (at most agents x 6 rows) for the seed's filters; otherwise counted over the filter's index range.</summary>
-    private static Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
+    private Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
     {
-        var (sql, parameters) = CountQuery(filter);
+        var (sql, parameters) = CountQuery(filter, database);
         return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
     }
 
-    internal static (string Sql, DynamicParameters Parameters) CountQuery(CallFilter filter)
+    internal static (string Sql, DynamicParameters Parameters) CountQuery(CallFilter filter, Database database)
     {
         var parameters = new DynamicParameters();
         return filter.Conditions.TalliesSuffice
-            ? ($"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {filter.Where(parameters, "t", talliesOnly: true)}", parameters)
-            : ($"SELECT COUNT(*) FROM calls c WHERE {filter.Where(parameters, "c")}", parameters);
+            ? ($"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {filter.Where(database, parameters, "t", talliesOnly: true)}", parameters)
+            : ($"SELECT COUNT(*) FROM calls c WHERE {filter.Where(database, parameters, "c")}", parameters);
     }
 
     private async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
@@ -102,7 +102,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     private async Task<(long Count, List<Call> Calls)> CountAndPageAsync(
         DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, int take, CancellationToken cancellationToken)
     {
-        var (countSql, parameters) = CountQuery(filter);
+        var (countSql, parameters) = CountQuery(filter, database);
         var (pageSql, pageParameters) = PageQuery(filter, sort, after, 0, take, database);
         // Their parameter names do not overlap (the page's ranges are prefixed b0_, b1_, ...).
         parameters.AddDynamicParams(pageParameters);
@@ -174,7 +174,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         }
         var branches = filter.Branches().ToList();
         string Range(CallFilter branch, int i, string stop) =>
-            $"SELECT c.id, {key} AS k{(rowId is null ? "" : $", c.{rowId} AS rid")} FROM calls c WHERE {branch.Where(parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT {stop}";
+            $"SELECT c.id, {key} AS k{(rowId is null ? "" : $", c.{rowId} AS rid")} FROM calls c WHERE {branch.Where(database, parameters, "c", $"b{i}_")}{keyset} ORDER BY {key} {direction}, c.id {direction} LIMIT {stop}";
         string ids;
         if (branches.Count == 1)
         {
