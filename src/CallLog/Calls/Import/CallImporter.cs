@@ -24,8 +24,8 @@ internal sealed class CallImporter(Database database)
     public Task<ImportOutcome> ImportAsync(string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken) =>
         database switch
         {
-            PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, lines, cancellationToken),
-            SqliteDatabase sqlite => SqliteCallImport.RunAsync(sqlite, workspace, lines, cancellationToken),
+            PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, lines.ReadAheadAsync(cancellationToken), cancellationToken),
+            SqliteDatabase sqlite => SqliteCallImport.RunAsync(sqlite, workspace, lines.ReadAheadAsync(cancellationToken), cancellationToken),
             _ => throw new NotSupportedException($"No importer for {database.GetType().Name}."),
         };
 
