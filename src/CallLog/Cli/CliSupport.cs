@@ -47,6 +47,9 @@ internal static class CliSupport
         return name;
     }
 
+    /// <summary>"1 call", "1,000 calls".</summary>
+    public static string Calls(long count) => count == 1 ? "1 call" : $"{count:N0} calls";
+
     public static int Fail(string message)
     {
         Console.Error.WriteLine($"error: {message}");

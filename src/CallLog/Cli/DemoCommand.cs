@@ -27,7 +27,7 @@ internal static class DemoCommand
             var clock = Stopwatch.StartNew();
             var lines = AsImportLines(DemoData.Generate(count, parse.GetValue(seed), name));
             var outcome = await new CallImporter(database).ImportAsync(name, lines, cancellationToken);
-            Console.WriteLine($"Generated {outcome.Imported:N0} calls in workspace '{name}' in {clock.Elapsed.TotalSeconds:0.0} s ({outcome.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} calls/s).");
+            Console.WriteLine($"Generated {CliSupport.Calls(outcome.Imported)} in workspace '{name}' in {clock.Elapsed.TotalSeconds:0.0} s ({outcome.Imported / Math.Max(clock.Elapsed.TotalSeconds, 0.001):N0} calls/s).");
             return 0;
         });
         return command;

@@ -56,7 +56,7 @@ internal static class ImportCommand
                 return CliSupport.Fail($"{error}. Nothing was imported.");
             }
             var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-            Console.WriteLine($"Imported {outcome.Imported:N0} calls into workspace '{name}' in {seconds:0.0} s ({outcome.Imported / seconds:N0} calls/s).");
+            Console.WriteLine($"Imported {CliSupport.Calls(outcome.Imported)} into workspace '{name}' in {seconds:0.0} s ({outcome.Imported / seconds:N0} calls/s).");
             return 0;
         });
         return command;
