@@ -10,7 +10,8 @@ internal sealed record ImportOutcome(long Imported, string? Error);
 /// <summary>
 /// Upserts calls with their agents and contacts in one transaction: the first bad line rolls back
 /// everything, so an import lands whole or not at all. Rows stream through, so memory stays flat
-/// however long the input is. When one input names a call, agent or contact twice, the last line wins.
+/// however long the input is; they are read on another thread while the store writes (ReadAhead).
+/// When one input names a call, agent or contact twice, the last line wins.
 /// </summary>
 internal sealed class CallImporter(Database database)
 {
@@ -23,13 +24,16 @@ internal sealed class CallImporter(Database database)
     /// </summary>
     public const int BulkMinimumRows = 10_000;
 
-    public Task<ImportOutcome> ImportAsync(string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken) =>
-        database switch
+    public Task<ImportOutcome> ImportAsync(string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
+    {
+        var ahead = lines.ReadAheadAsync(cancellationToken);
+        return database switch
         {
-            PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, lines.ReadAheadAsync(cancellationToken), cancellationToken),
-            SqliteDatabase sqlite => SqliteCallImport.RunAsync(sqlite, workspace, lines.ReadAheadAsync(cancellationToken), cancellationToken),
+            PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, ahead, cancellationToken),
+            SqliteDatabase sqlite => SqliteCallImport.RunAsync(sqlite, workspace, ahead, cancellationToken),
             _ => throw new NotSupportedException($"No importer for {database.GetType().Name}."),
         };
+    }
 
     public static string Failure(ImportLine line) => $"line {line.Number}: {line.Error}";
 }

@@ -63,7 +63,7 @@ internal static class ReadAhead
         }
         catch (Exception failure)
         {
-            // Cancelled because the writer stopped: nobody reads this. Otherwise the writer sees it.
+            // Cancelled because the store stopped reading: nobody sees this. Otherwise the store sees it.
             batches.TryComplete(failure);
         }
     }

@@ -54,6 +54,7 @@ internal sealed class SqliteBulkLoad
         // runs in temp files and a small cache (the rows written so far spill to the WAL, as commit would
         // have written them). 1M calls, seven indexes: 11.0 s -> 4.8 s (cache 2 MiB; 1-8 MiB within 0.7 s
         // of it; 2 GiB with temp files 9.1 s). 10M: 71 s. One helper thread per core (SQLite allows 8).
+        // temp_store may change inside the transaction because this connection never opened its temp database.
         await _connection.ExecuteAsync(Command(
             $"PRAGMA temp_store = FILE; PRAGMA threads = {Environment.ProcessorCount}; PRAGMA cache_size = -2048;", _transaction, cancellationToken));
         foreach (var sql in _definitions)
