@@ -96,6 +96,28 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
     }
 
     [Fact]
+    public async Task TextComesBackExactlyAsImported()
+    {
+        // Accents, CJK, a character outside the BMP (a surrogate pair in .NET), and the characters
+        // PostgreSQL's COPY and JSON escape: tab, newline, carriage return, backslash, quotes.
+        const string Text = "Café résumé 電話 📞 tab\there\nnext line\r\nback\\slash \"quoted\" 'single'";
+        var call = TestCall.Completed("call_text") with
+        {
+            Summary = Text,
+            AgentName = "Agent Zoë 📞",
+            Contact = new TestContact(77, "José Müller", "jose@example.com", "Ünïcode GmbH\t&\\Co"),
+        };
+        await Store.ImportAsync([call]);
+
+        var exported = JsonDocument.Parse((await ExportAsync()).Trim()).RootElement;
+
+        Assert.Equal(Text, exported.GetProperty("summary").GetString());
+        Assert.Equal("Agent Zoë 📞", exported.GetProperty("agent_name").GetString());
+        Assert.Equal("José Müller", exported.GetProperty("contact").GetProperty("name").GetString());
+        Assert.Equal("Ünïcode GmbH\t&\\Co", exported.GetProperty("contact").GetProperty("company").GetString());
+    }
+
+    [Fact]
     public async Task ImportUpsertsByIdWithinTheWorkspace()
     {
         await Store.ImportAsync([TestCall.Completed("call_1"), TestCall.Completed("call_2")]);

@@ -5,24 +5,14 @@ using CallLog.Workspaces;
 namespace CallLog.Calls;
 
 /// <summary>
-/// SQLite: one transaction, three prepared upserts reused for every row; an agent or contact is written
-/// only when this import has not already written it as is. Triggers keep the tallies, except in a bulk
-/// load (<see cref="SqliteBulkLoad"/>), which rebuilds them and the list indexes once at the end.
+/// SQLite: one transaction, the calls upsert driven directly (<see cref="SqliteCallUpsert"/>) and prepared
+/// upserts for agents and contacts, each written only when this import has not already written it as is.
+/// Triggers keep the tallies, except in a bulk load (<see cref="SqliteBulkLoad"/>), which rebuilds them
+/// and the list indexes once at the end. (The upsert is a prepare_v2 statement: SQLite compiles it again
+/// by itself after the bulk load changes the schema.)
 /// </summary>
 internal static class SqliteCallImport
 {
-    private const string UpsertCall =
-        """
-        INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
-                           duration_seconds, summary, recording_url, contact_id)
-        VALUES (@w, @id, @agent, @status, @type, @phone, @started, @ended, @duration, @summary, @recording, @contact)
-        ON CONFLICT (workspace_id, id) DO UPDATE SET
-            agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
-            phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
-            duration_seconds = excluded.duration_seconds, summary = excluded.summary,
-            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1
-        """;
-
     private static readonly long ImportCacheKib =
         Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8, 2L << 30) / 1024;
 
@@ -45,8 +35,7 @@ internal static class SqliteCallImport
 
         await using var agent = Prepare(connection, transaction, CallSql.UpsertAgent, "w", "id", "name");
         await using var contact = Prepare(connection, transaction, CallSql.UpsertContact, "w", "id", "name", "email", "company");
-        await using var call = Prepare(connection, transaction, UpsertCall,
-            "w", "id", "agent", "status", "type", "phone", "started", "ended", "duration", "summary", "recording", "contact");
+        using var call = new SqliteCallUpsert(connection);
 
         var bulkFrom = await SqliteBulkLoad.ThresholdAsync(connection, transaction, cancellationToken);
         SqliteBulkLoad? bulk = null;
@@ -72,8 +61,7 @@ internal static class SqliteCallImport
             {
                 await Run(contact, cancellationToken, workspaceId, k.Id, k.Name, k.Email, k.Company);
             }
-            await Run(call, cancellationToken, workspaceId, c.Id, c.AgentId, (int)c.Status, (int)c.Type, c.PhoneNumber,
-                c.StartedAt.ToUnixTimeSeconds(), c.EndedAt?.ToUnixTimeSeconds(), c.DurationSeconds, c.Summary, c.RecordingUrl, c.Contact?.Id);
+            call.Write(workspaceId, c);
             imported++;
         }
         if (bulk is not null)
