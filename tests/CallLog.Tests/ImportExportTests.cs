@@ -57,7 +57,7 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
     /// <summary>
     /// Past 10k calls into an empty table, an import drops the list indexes (and, on SQLite, the tally
     /// triggers) and builds them at the end. Whether it fails or lands, the schema after it is the one
-    /// before it, and the tallies equal a count of the rows.
+    /// before it, and the tallies equal a count of the rows; the one that lands has built new indexes.
     /// </summary>
     [Fact]
     public async Task ALargeImportLeavesIndexesTriggersAndTalliesAsTheyShouldBe()
@@ -76,15 +76,21 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         await Store.SucceedAsync("migrate");
         var schema = await Store.QueryAsync(Store.CallsSchemaSql);
         Assert.NotEmpty(schema);
+        var indexes = await Store.QueryAsync(Store.CallsIndexIdentitySql);
+        Assert.Equal(7, indexes.Count);
 
         var failing = await Store.RunAsync("import", await WriteFileAsync([.. lines, """{"id": "call_bad"}"""]));
         Assert.NotEqual(0, failing.ExitCode);
         Assert.Contains("line 13001", failing.Stderr, StringComparison.Ordinal);
         Assert.Equal(schema, await Store.QueryAsync(Store.CallsSchemaSql));
+        Assert.Equal(indexes, await Store.QueryAsync(Store.CallsIndexIdentitySql));
         Assert.Equal(["0"], await Store.QueryAsync("SELECT COUNT(*) FROM calls"));
 
         await Store.SucceedAsync("import", await WriteFileAsync(lines));
         Assert.Equal(schema, await Store.QueryAsync(Store.CallsSchemaSql));
+        // The same definitions, but new index objects: this import dropped and built them (the bulk path).
+        var rebuilt = await Store.QueryAsync(Store.CallsIndexIdentitySql);
+        Assert.Empty(rebuilt.Intersect(indexes));
         Assert.Equal(["12000"], await Store.QueryAsync("SELECT COUNT(*) FROM calls"));
         var tallies = await Store.QueryAsync(Tallies);
         Assert.Equal(await Store.QueryAsync(Counted), tallies);
@@ -93,6 +99,7 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         // After it, the triggers keep the tallies again, row by row.
         await Store.ImportAsync([TestCall.Completed("call_000000", "assistant_9") with { Status = "failed" }, TestCall.Completed("call_new", "assistant_9")]);
         Assert.Equal(await Store.QueryAsync(Counted), await Store.QueryAsync(Tallies));
+        Assert.Equal(rebuilt, await Store.QueryAsync(Store.CallsIndexIdentitySql));
     }
 
     [Fact]

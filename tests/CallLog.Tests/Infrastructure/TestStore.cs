@@ -69,6 +69,9 @@ public abstract class TestStore : IAsyncDisposable
     /// <summary>The calls table's indexes and triggers, as the store describes them, in a stable order.</summary>
     public abstract string CallsSchemaSql { get; }
 
+    /// <summary>Each list index of calls with what identifies that index object: a dropped and rebuilt index gets a new one.</summary>
+    public abstract string CallsIndexIdentitySql { get; }
+
     /// <summary>A connection to the store of the test's own, for holding locks or reading behind the program's back.</summary>
     public abstract Task<DbConnection> OpenConnectionAsync();
 
@@ -126,6 +129,10 @@ public sealed class SqliteStore : TestStore
     public override string CallsSchemaSql =>
         "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'calls' AND type IN ('index', 'trigger') ORDER BY type, name";
 
+    // A new schema entry gets a new rowid (a root page number may be reused).
+    public override string CallsIndexIdentitySql =>
+        "SELECT name, rowid FROM sqlite_schema WHERE tbl_name = 'calls' AND type = 'index' AND sql IS NOT NULL ORDER BY name";
+
     public override async Task<DbConnection> OpenConnectionAsync()
     {
         var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
@@ -152,6 +159,9 @@ public sealed class PostgresStore : TestStore
         SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'calls'::regclass AND NOT tgisinternal
         ORDER BY 1, 2
         """;
+
+    public override string CallsIndexIdentitySql =>
+        "SELECT indexrelid::regclass::text, indexrelid::bigint FROM pg_index WHERE indrelid = 'calls'::regclass AND NOT indisunique ORDER BY 1";
 
     public override async Task<DbConnection> OpenConnectionAsync()
     {
