@@ -1,6 +1,9 @@
 namespace CallLog.Calls;
 
-/// <summary>Upserts of the agent and contact a call names, shared by every writer of single rows.</summary>
+/// <summary>
+/// Upserts of the agent and contact a call names, shared by every writer of single rows, and the parts of
+/// the importers' call upsert (SQLite's row by row, PostgreSQL's from its staged lines).
+/// </summary>
 internal static class CallSql
 {
     public const string UpsertAgent =
@@ -13,5 +16,22 @@ internal static class CallSql
         """
         INSERT INTO contacts (workspace_id, id, name, email, company) VALUES (@w, @id, @name, @email, @company)
         ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company
+        """;
+
+    /// <summary>The columns an import writes, in the order of its VALUES or SELECT.</summary>
+    public const string InsertCall =
+        """
+        INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
+                           duration_seconds, summary, recording_url, contact_id)
+        """;
+
+    /// <summary>A re-imported call takes the line's values and a new version.</summary>
+    public const string UpdateCallOnConflict =
+        """
+        ON CONFLICT (workspace_id, id) DO UPDATE SET
+            agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
+            phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
+            duration_seconds = excluded.duration_seconds, summary = excluded.summary,
+            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1
         """;
 }

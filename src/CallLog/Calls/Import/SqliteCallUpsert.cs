@@ -13,17 +13,7 @@ namespace CallLog.Calls;
 /// </summary>
 internal sealed class SqliteCallUpsert : IDisposable
 {
-    private const string Sql =
-        """
-        INSERT INTO calls (workspace_id, id, agent_id, status, type, phone_number, started_at, ended_at,
-                           duration_seconds, summary, recording_url, contact_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-        ON CONFLICT (workspace_id, id) DO UPDATE SET
-            agent_id = excluded.agent_id, status = excluded.status, type = excluded.type,
-            phone_number = excluded.phone_number, started_at = excluded.started_at, ended_at = excluded.ended_at,
-            duration_seconds = excluded.duration_seconds, summary = excluded.summary,
-            recording_url = excluded.recording_url, contact_id = excluded.contact_id, version = calls.version + 1
-        """;
+    private const string Sql = CallSql.InsertCall + "\nVALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)\n" + CallSql.UpdateCallOnConflict;
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
