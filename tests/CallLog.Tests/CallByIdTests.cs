@@ -46,6 +46,34 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
     }
 
     [Fact]
+    public async Task TheListWritesTextExactlyAsExportDoes()
+    {
+        // Accents, CJK, a character outside the BMP, control characters, quotes, backslashes and the
+        // characters an HTML-safe encoder would escape: the list writes the store's UTF-8 bytes into its
+        // JSON itself, and must escape them as the serializer does.
+        const string Text = "Café 電話 📞 tab\there\nline\r\nback\\slash \"quoted\" 'single' <b>&amp;</b> +1 \u0001\u001f\u007f\u2028";
+        var id = NewId();
+        var contactId = Random.Shared.NextInt64(1_000_000, long.MaxValue);
+        var call = TestCall.Completed(id, agentId: $"agent_{Guid.NewGuid():N}") with
+        {
+            Summary = Text,
+            AgentName = "Zoë " + Text,
+            RecordingUrl = "https://example.com/r?a=1&b=<2>",
+            Contact = new TestContact(contactId, Text, "zoë@example.com", null),
+        };
+        using var put = await SendAsync(HttpMethod.Put, id, null, call.ToJson());
+        await put.JsonAsync(HttpStatusCode.Created);
+
+        using var list = await server.Client.GetAsync($"/api/v1/calls?contact_id={contactId}", server.Reader);
+        var listed = Assert.Single((await list.JsonAsync(HttpStatusCode.OK)).GetProperty("calls").EnumerateArray());
+        var exported = (await server.Store.ExportLinesAsync("--workspace", "runtime")).Single(l => l.Contains(id, StringComparison.Ordinal));
+
+        Assert.Equal(Text, listed.GetProperty("summary").GetString());
+        Assert.Equal(Text, listed.GetProperty("contact").GetProperty("name").GetString());
+        Assert.Equal(exported, listed.GetRawText());
+    }
+
+    [Fact]
     public async Task TheSameBodyTwiceChangesNothing()
     {
         var id = NewId();

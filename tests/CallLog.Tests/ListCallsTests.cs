@@ -32,6 +32,20 @@ public abstract class ListCallsTests<TStore>(KnownCallsServer<TStore> server) wh
     }
 
     [Fact]
+    public async Task EachCallIsWrittenByteForByteAsExportWritesIt()
+    {
+        // The list writes its JSON straight from the store's rows; export serializes calls. Same bytes:
+        // field order, nulls (agent name, contact, contact fields), timestamps, escaping.
+        using var response = await server.Client.GetAsync("/api/v1/calls?limit=100", server.AcmeReader);
+        var listed = (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("calls").EnumerateArray().Select(c => c.GetRawText());
+
+        var exported = await server.Store.ExportLinesAsync("--workspace", "acme");
+
+        Assert.Equal(KnownCalls.Count, exported.Length);
+        Assert.Equal(exported, listed);
+    }
+
+    [Fact]
     public async Task EveryCallCarriesEverySeedFieldWithNullsAndSeedTimestamps()
     {
         var page = await ListAsync("?limit=100");

@@ -8,7 +8,7 @@ namespace CallLog.Calls;
 /// <summary>Reads calls for the list endpoint and for export, newest first, ties broken by id.</summary>
 internal sealed class CallQueries(Database database, CursorCodec cursors)
 {
-    /// <summary>A call's columns, in <see cref="ReadCall"/>'s order, with the agent's name as <paramref name="agentName"/>.</summary>
+    /// <summary>A call's columns, in the order <see cref="ReadCall"/> and <see cref="CallPageWriter"/> read them, with the agent's name as <paramref name="agentName"/>.</summary>
     private static string ColumnsWith(string agentName) =>
         $"""
         c.id, c.agent_id, {agentName}, c.status, c.type, c.phone_number, c.started_at, c.ended_at,
@@ -31,46 +31,50 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
 
     internal const string Order = "ORDER BY c.started_at DESC, c.id DESC";
 
-    /// <summary>A page by number (offset) or after a cursor (keyset); the count comes from the tallies when it can.</summary>
-    public async Task<CallPage> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page by number (offset) or after a cursor (keyset), written as the response's JSON straight from
+    /// the store's rows (<see cref="CallPageWriter"/>); the count comes from the tallies when it can.
+    /// </summary>
+    public async Task<CallPageJson> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
     {
         using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
+        string Cursor(CallPosition last) => cursors.Encode(last, workspaceId, query);
         await using var connection = await database.OpenAsync(cancellationToken);
         if (await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
         {
-            return new CallPage(0, page, query.Limit, 0, [], null);
+            return await CallPageWriter.WriteAsync(0, page, query.Limit, null, query.Sort, Cursor, cancellationToken);
         }
         var offset = after is null ? query.Offset : 0;
         // One row more than the page shows tells whether there is a next page.
         var take = query.Limit + 1;
         long count;
-        List<Call> calls;
-        if (offset == 0)
+        CallRows? rows = null;
+        try
         {
-            (count, calls) = await CountAndPageAsync(connection, filter, query.Sort, after, take, cancellationToken);
-        }
-        else
-        {
-            count = await CountAsync(connection, filter, cancellationToken);
-            if (offset >= count)
+            if (offset == 0)
             {
-                return new CallPage(count, page, query.Limit, Pages(count, query.Limit), [], null);
+                (count, rows) = await CountAndPageAsync(connection, filter, query.Sort, after, take, cancellationToken);
             }
-            calls = await PageAsync(connection, filter, query.Sort, after, offset, take, cancellationToken);
+            else
+            {
+                count = await CountAsync(connection, filter, cancellationToken);
+                if (offset < count)
+                {
+                    var (sql, parameters) = PageQuery(filter, query.Sort, after, offset, take, database);
+                    rows = await CallRows.OpenAsync(connection, sql, parameters, cancellationToken);
+                }
+            }
+            return await CallPageWriter.WriteAsync(count, page, query.Limit, rows, query.Sort, Cursor, cancellationToken);
         }
-
-        string? next = null;
-        if (calls.Count > query.Limit)
+        finally
         {
-            calls.RemoveAt(query.Limit);
-            var last = calls[^1];
-            next = cursors.Encode(new CallPosition(query.Sort.KeyOf(last), last.Id), workspaceId, query);
+            if (rows is not null)
+            {
+                await rows.DisposeAsync();
+            }
         }
-        return new CallPage(count, page, query.Limit, Pages(count, query.Limit), calls, next);
     }
-
-    private static long Pages(long count, int limit) => (count + limit - 1) / limit;
 
     /// <summary>Exact. From the tallies (at most agents x 6 rows) for the seed's filters; otherwise counted over the filter's index range.</summary>
     private Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
@@ -87,41 +91,17 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             : ($"SELECT COUNT(*) FROM calls c WHERE {filter.Where(database, parameters, "c")}", parameters);
     }
 
-    private async Task<List<Call>> PageAsync(DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, CancellationToken cancellationToken)
-    {
-        var (sql, parameters) = PageQuery(filter, sort, after, offset, take, database);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return await ReadCallsAsync(reader, take, cancellationToken);
-    }
-
     /// <summary>
-    /// The first page (or the page after a cursor) always needs both the count and the page: sent as one
-    /// command, they cost PostgreSQL one round trip instead of two. A page further in is read only when
-    /// the count says it exists, since reading past the end would walk the whole range.
+    /// The first page (or the page after a cursor) always needs both the count and the page
+    /// (<see cref="CallRows.OpenCountedAsync"/>). A page further in is read only when the count says it
+    /// exists, since reading past the end would walk the whole range.
     /// </summary>
-    private async Task<(long Count, List<Call> Calls)> CountAndPageAsync(
+    private Task<(long Count, CallRows Rows)> CountAndPageAsync(
         DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, int take, CancellationToken cancellationToken)
     {
-        var (countSql, parameters) = CountQuery(filter, database);
-        var (pageSql, pageParameters) = PageQuery(filter, sort, after, 0, take, database);
-        // Their parameter names do not overlap (the page's ranges are prefixed b0_, b1_, ...).
-        parameters.AddDynamicParams(pageParameters);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{countSql};\n{pageSql}", parameters, cancellationToken: cancellationToken));
-        await reader.ReadAsync(cancellationToken);
-        // SUM over bigint is numeric on PostgreSQL.
-        var count = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
-        await reader.NextResultAsync(cancellationToken);
-        return (count, await ReadCallsAsync(reader, take, cancellationToken));
-    }
-
-    private static async Task<List<Call>> ReadCallsAsync(DbDataReader reader, int take, CancellationToken cancellationToken)
-    {
-        var calls = new List<Call>(take);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            calls.Add(ReadCall(reader));
-        }
-        return calls;
+        var count = CountQuery(filter, database);
+        var page = PageQuery(filter, sort, after, 0, take, database);
+        return CallRows.OpenCountedAsync(connection, count, page, cancellationToken);
     }
 
     /// <summary>

@@ -42,7 +42,7 @@ internal static class CallSorts
         _ => "c.started_at",
     };
 
-    /// <summary>The key's value for a call, as the cursor records it.</summary>
-    public static long KeyOf(this CallSort sort, Call call) =>
-        sort is CallSort.DurationDescending or CallSort.DurationAscending ? call.DurationSeconds ?? -1 : call.StartedAt.ToUnixTimeSeconds();
+    /// <summary>The key's value for a call (its start in Unix seconds, its duration), as the cursor records it.</summary>
+    public static long KeyOf(this CallSort sort, long startedAt, long? durationSeconds) =>
+        sort is CallSort.DurationDescending or CallSort.DurationAscending ? durationSeconds ?? -1 : startedAt;
 }

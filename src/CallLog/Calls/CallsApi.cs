@@ -46,7 +46,7 @@ internal static class CallsApi
     /// </summary>
     private static readonly ConcurrencyLimiter Searches = new(new ConcurrencyLimiterOptions { PermitLimit = 2, QueueLimit = 0 });
 
-    public static async Task<Results<Ok<CallPage>, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ListCalls(
+    public static async Task<Results<CallPageJson, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ListCalls(
         HttpRequest request, HttpResponse response, ClaimsPrincipal user, CallQueries calls, CursorCodec cursors, CancellationToken cancellationToken)
     {
         if (CallListQuery.Parse(request.Query, out var error) is not { } query)
@@ -66,7 +66,7 @@ internal static class CallsApi
         }
         if (query.Conditions.Search is null)
         {
-            return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
+            return await calls.ListAsync(workspaceId, query, after, cancellationToken);
         }
         using var search = Searches.AttemptAcquire();
         if (!search.IsAcquired)
@@ -75,6 +75,6 @@ internal static class CallsApi
             return ApiError.Respond(StatusCodes.Status503ServiceUnavailable, ErrorCodes.Busy,
                 "Other searches (q) are running; retry in a few seconds, or narrow the search with a time range or an agent.");
         }
-        return TypedResults.Ok(await calls.ListAsync(workspaceId, query, after, cancellationToken));
+        return await calls.ListAsync(workspaceId, query, after, cancellationToken);
     }
 }

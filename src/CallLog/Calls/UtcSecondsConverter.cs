@@ -23,6 +23,14 @@ internal sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
         writer.WriteStringValue(buffer[..written]);
     }
 
+    /// <summary>A property whose value is a time as the store keeps it (Unix seconds), in the same form.</summary>
+    public static void Write(Utf8JsonWriter writer, JsonEncodedText name, long unixSeconds)
+    {
+        Span<byte> buffer = stackalloc byte[20];
+        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteString(name, buffer[..written]);
+    }
+
     public static bool TryParse(string? text, out DateTimeOffset value) =>
         DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out value)
         && (text.EndsWith('Z') || text.Length == 25);

@@ -74,6 +74,7 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
     private const int MaxStatements = 256;
 
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> _raw = new(StringComparer.Ordinal);
 
     public SqliteConnection Connection { get; } = connection;
 
@@ -99,13 +100,45 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
         command.Parameters.Clear();
         command.Transaction = null;
         command.CommandTimeout = Connection.DefaultTimeout;
-        if (command.CommandText.Length == 0 || _statements.Count >= MaxStatements || _statements.ContainsKey(command.CommandText) ||
+        if (command.CommandText.Length == 0 || _statements.Count + _raw.Count >= MaxStatements || _statements.ContainsKey(command.CommandText) ||
             (!compiled && !TryCompile(command)))
         {
             command.Dispose();
             return;
         }
         _statements.Add(command.CommandText, command);
+    }
+
+    /// <summary>
+    /// This SQL compiled as a bare SQLite statement (one statement only), taken out of the cache until
+    /// <see cref="ReleaseStatement"/>; for readers that step it themselves (<see cref="Calls.SqliteCallRows"/>).
+    /// </summary>
+    public SQLitePCL.sqlite3_stmt TakeStatement(string sql)
+    {
+        if (_raw.Remove(sql, out var statement))
+        {
+            return statement;
+        }
+        var db = Connection.Handle ?? throw new InvalidOperationException("The session's connection is closed.");
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out statement);
+        if (rc != SQLitePCL.raw.SQLITE_OK)
+        {
+            statement.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+        Telemetry.StatementCompiled();
+        return statement;
+    }
+
+    /// <summary>Puts a statement back, reset and unbound, for the next use of its SQL.</summary>
+    public void ReleaseStatement(string sql, SQLitePCL.sqlite3_stmt statement)
+    {
+        SQLitePCL.raw.sqlite3_reset(statement);
+        SQLitePCL.raw.sqlite3_clear_bindings(statement);
+        if (_statements.Count + _raw.Count >= MaxStatements || !_raw.TryAdd(sql, statement))
+        {
+            statement.Dispose();
+        }
     }
 
     /// <summary>
@@ -134,6 +167,11 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
             command.Dispose();
         }
         _statements.Clear();
+        foreach (var statement in _raw.Values)
+        {
+            statement.Dispose();
+        }
+        _raw.Clear();
         Connection.Dispose();
     }
 }
