@@ -14,6 +14,7 @@ internal sealed class MicroStore : IDisposable
     public const string PostgresVariable = "CALLLOG_MICRO_POSTGRES";
 
     private readonly string? _directory;
+    private readonly PageAnchors _anchors = new();
 
     /// <summary>"sqlite", and "postgres" when <see cref="PostgresVariable"/> names a database.</summary>
     public static IEnumerable<string> Available() =>
@@ -43,7 +44,7 @@ internal sealed class MicroStore : IDisposable
         }
         var cursors = new CursorCodec(database);
         cursors.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        Queries = new CallQueries(database, cursors);
+        Queries = new CallQueries(database, cursors, _anchors);
     }
 
     public Database Database { get; }
@@ -55,6 +56,7 @@ internal sealed class MicroStore : IDisposable
 
     public void Dispose()
     {
+        _anchors.Dispose();
         Database.Dispose();
         if (_directory is not null)
         {

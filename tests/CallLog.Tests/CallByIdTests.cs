@@ -46,6 +46,73 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
     }
 
     [Fact]
+    public async Task APageByNumberSeesEveryWriteMadeBeforeIt()
+    {
+        // Twelve calls of one agent, a minute apart; page 3 of 3 calls per page, asked twice after each
+        // write (the second time from the start the first remembered). Any write to the agent's calls
+        // must show, never a start remembered from before it.
+        var agent = $"agent_{Guid.NewGuid():N}";
+        var start = new DateTimeOffset(2025, 6, 1, 9, 0, 0, TimeSpan.Zero);
+        var calls = new Dictionary<string, DateTimeOffset>();
+        async Task PutAsync(string id, DateTimeOffset startedAt)
+        {
+            var body = TestCall.Completed(id, agent, KnownCalls.Stamp(startedAt)).ToJson();
+            using var put = await SendAsync(HttpMethod.Put, id, null, body);
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            calls[id] = startedAt;
+        }
+        async Task AssertPageThreeAsync(string after, bool oldestFirst = false)
+        {
+            var expected = (oldestFirst
+                ? calls.OrderBy(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+                : calls.OrderByDescending(c => c.Value).ThenByDescending(c => c.Key, StringComparer.Ordinal)).Skip(6).Take(3).Select(c => c.Key);
+            for (var time = 0; time < 2; time++)
+            {
+                using var response = await server.Client.GetAsync($"/api/v1/calls?agent_id={agent}&limit=3&page=3{(oldestFirst ? "&sort=started_at" : "")}", server.Reader);
+                var page = await response.JsonAsync(HttpStatusCode.OK);
+                Assert.True(expected.SequenceEqual(page.GetProperty("calls").EnumerateArray().Select(c => c.GetProperty("id").GetString())), $"page 3 after {after}");
+            }
+        }
+        for (var i = 0; i < 12; i++)
+        {
+            await PutAsync($"call_{agent}_{i:D2}", start.AddMinutes(i));
+        }
+        var hits = await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\"") ?? 0;
+        await AssertPageThreeAsync("the calls were written");
+
+        await PutAsync($"call_{agent}_new", start.AddHours(1));
+        await AssertPageThreeAsync("a newer call was added");
+
+        // The newest call becomes the oldest: its tally row stays the same, its place in the list does not.
+        using (var moved = await server.SendAsync(HttpMethod.Patch, $"/api/v1/calls/call_{agent}_new", server.Writer,
+            $$"""{"started_at":"{{KnownCalls.Stamp(start.AddHours(-1))}}","ended_at":"{{KnownCalls.Stamp(start.AddHours(-1).AddMinutes(4))}}"}""",
+            contentType: "application/merge-patch+json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+        calls[$"call_{agent}_new"] = start.AddHours(-1);
+        await AssertPageThreeAsync("a call moved to the end");
+
+        using (var deleted = await SendAsync(HttpMethod.Delete, $"call_{agent}_11", null))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+        calls.Remove($"call_{agent}_11");
+        await AssertPageThreeAsync("the newest call was deleted");
+
+        // Enough calls that SQLite's import takes its bulk path (tally triggers dropped, one recount at the
+        // end); older than the workspace's other calls, so the other tests' newest calls stay first.
+        await AssertPageThreeAsync("the delete, oldest first", oldestFirst: true);
+        var imported = Enumerable.Range(0, 10_050).Select(i => TestCall.Completed($"call_{agent}_imp_{i:D5}", agent, KnownCalls.Stamp(start.AddYears(-2).AddSeconds(i)))).ToList();
+        await server.Store.ImportAsync(imported, "runtime");
+        imported.ForEach(call => calls[call.Id] = start.AddYears(-2).AddSeconds(int.Parse(call.Id[^5..], System.Globalization.CultureInfo.InvariantCulture)));
+        await AssertPageThreeAsync("a large import, oldest first", oldestFirst: true);
+
+        // Each second request read on from the start the first remembered.
+        Assert.Equal(hits + 6, await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\""));
+    }
+
+    [Fact]
     public async Task TheListWritesTextExactlyAsExportDoes()
     {
         // Accents, CJK, a character outside the BMP, control characters, quotes, backslashes and the

@@ -31,6 +31,45 @@ public abstract class ListCallsTests<TStore>(KnownCallsServer<TStore> server) wh
         Assert.Equal(["count", "page", "limit", "pages", "calls", "next_cursor"], page.EnumerateObject().Select(p => p.Name));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("&agent_id=12345")]
+    [InlineData("&status=completed,failed&type=outbound")]
+    [InlineData("&sort=-duration_seconds")]
+    [InlineData("&sort=started_at&agent_id=sales_bot")]
+    public async Task PagesByNumberReadOnFromRememberedStartsAndMatchTheCursorWalk(string filters)
+    {
+        var walked = new List<string>();
+        var page = await ListAsync($"?limit=4{filters}");
+        walked.AddRange(Ids(page));
+        while (page.GetProperty("next_cursor").GetString() is { } cursor)
+        {
+            page = await ListAsync($"?limit=4{filters}&cursor={cursor}");
+            walked.AddRange(Ids(page));
+        }
+        var pages = (walked.Count + 3) / 4;
+        Assert.True(pages >= 3, "the filter leaves too few calls to page through");
+        async Task AssertPagesAsync(IEnumerable<int> numbers)
+        {
+            foreach (var number in numbers)
+            {
+                Assert.Equal(walked.Skip((number - 1) * 4).Take(4), Ids(await ListAsync($"?limit=4&page={number}{filters}")));
+            }
+        }
+
+        // Backwards first: each page counts its way in (unless an earlier request remembered its start)
+        // and remembers its own start.
+        await AssertPagesAsync(Enumerable.Range(2, pages - 1).Reverse());
+        var hits = await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\"") ?? 0;
+        var misses = await server.CounterAsync("calllog_pages_anchors_total", "result=\"miss\"") ?? 0;
+
+        // Then forwards (each page starts where the page before it ended) and a jump back to the last
+        // page: every one past the first reads on from a remembered start.
+        await AssertPagesAsync(Enumerable.Range(1, pages).Append(pages));
+        Assert.Equal(hits + pages, await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\""));
+        Assert.Equal(misses, await server.CounterAsync("calllog_pages_anchors_total", "result=\"miss\"") ?? 0);
+    }
+
     [Fact]
     public async Task EachCallIsWrittenByteForByteAsExportWritesIt()
     {

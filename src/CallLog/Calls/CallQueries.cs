@@ -6,7 +6,7 @@ using Dapper;
 namespace CallLog.Calls;
 
 /// <summary>Reads calls for the list endpoint and for export, newest first, ties broken by id.</summary>
-internal sealed class CallQueries(Database database, CursorCodec cursors)
+internal sealed class CallQueries(Database database, CursorCodec cursors, PageAnchors anchors)
 {
     /// <summary>A call's columns, in the order <see cref="ReadCall"/> and <see cref="CallPageWriter"/> read them, with the agent's name as <paramref name="agentName"/>.</summary>
     private static string ColumnsWith(string agentName) =>
@@ -33,13 +33,19 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
 
     /// <summary>
     /// A page by number (offset) or after a cursor (keyset), written as the response's JSON straight from
-    /// the store's rows (<see cref="CallPageWriter"/>); the count comes from the tallies when it can.
+    /// the store's rows (<see cref="CallPageWriter"/>); the count comes from the tallies when it can. A page
+    /// by number remembers where the next one starts (<see cref="PageAnchors"/>).
     /// </summary>
     public async Task<CallPageJson> ListAsync(long workspaceId, CallListQuery query, CallPosition? after, CancellationToken cancellationToken)
     {
         using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
-        string Cursor(CallPosition last) => cursors.Encode(last, workspaceId, query);
+        CallPosition? next = null;
+        string Cursor(CallPosition last)
+        {
+            next = last;
+            return cursors.Encode(last, workspaceId, query);
+        }
         await using var connection = await database.OpenAsync(cancellationToken);
         if (await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken) is not { } filter)
         {
@@ -48,7 +54,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         var offset = after is null ? query.Offset : 0;
         // One row more than the page shows tells whether there is a next page.
         var take = query.Limit + 1;
-        long count;
+        CallCount count;
         CallRows? rows = null;
         try
         {
@@ -59,13 +65,17 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
             else
             {
                 count = await CountAsync(connection, filter, cancellationToken);
-                if (offset < count)
+                if (offset < count.Calls)
                 {
-                    var (sql, parameters) = PageQuery(filter, query.Sort, after, offset, take, database);
-                    rows = await CallRows.OpenAsync(connection, sql, parameters, cancellationToken);
+                    rows = await OpenPageFurtherInAsync(connection, workspaceId, filter, query, offset, count.Version, cancellationToken);
                 }
             }
-            return await CallPageWriter.WriteAsync(count, page, query.Limit, rows, query.Sort, Cursor, cancellationToken);
+            var json = await CallPageWriter.WriteAsync(count.Calls, page, query.Limit, rows, query.Sort, Cursor, cancellationToken);
+            if (after is null && next is { } nextStart && count.Version is { } version)
+            {
+                anchors.Remember(workspaceId, query, offset + query.Limit, version, nextStart);
+            }
+            return json;
         }
         finally
         {
@@ -76,19 +86,60 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
         }
     }
 
-    /// <summary>Exact. From the tallies (at most agents x 6 rows) for the seed's filters; otherwise counted over the filter's index range.</summary>
-    private Task<long> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page at <paramref name="offset"/> &gt; 0: from its remembered start, like a cursor's page, when the
+    /// filter's calls have not changed since it was remembered (<paramref name="version"/>); otherwise by
+    /// skipping offset - 1 calls, and the one before the page is remembered as its start. Filters counted
+    /// without the tallies have no version, and skip every time.
+    /// </summary>
+    private async Task<CallRows> OpenPageFurtherInAsync(
+        DbConnection connection, long workspaceId, CallFilter filter, CallListQuery query, long offset, long? version, CancellationToken cancellationToken)
+    {
+        var take = query.Limit + 1;
+        if (version is not { } current)
+        {
+            var (sql, parameters) = PageQuery(filter, query.Sort, null, offset, take, database);
+            return await CallRows.OpenAsync(connection, sql, parameters, cancellationToken);
+        }
+        if (anchors.TryGet(workspaceId, query, offset, current, out var start))
+        {
+            var (sql, parameters) = PageQuery(filter, query.Sort, start, 0, take, database);
+            return await CallRows.OpenAsync(connection, sql, parameters, cancellationToken);
+        }
+        var (skipSql, skipParameters) = PageQuery(filter, query.Sort, null, offset - 1, take + 1, database);
+        var rows = await CallRows.OpenAsync(connection, skipSql, skipParameters, cancellationToken);
+        try
+        {
+            if (await rows.ReadAsync(cancellationToken))
+            {
+                anchors.Remember(workspaceId, query, offset, current, rows.Position(query.Sort));
+            }
+            return rows;
+        }
+        catch
+        {
+            await rows.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Exact. From the tallies (at most agents x 6 rows) for the seed's filters, with their version (the
+    /// sum of their changes); otherwise counted over the filter's index range, without a version.
+    /// </summary>
+    private async Task<CallCount> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
     {
         var (sql, parameters) = CountQuery(filter, database);
-        return connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return await CallCount.ReadAsync(reader, cancellationToken);
     }
 
     internal static (string Sql, DynamicParameters Parameters) CountQuery(CallFilter filter, Database database)
     {
         var parameters = new DynamicParameters();
         return filter.Conditions.TalliesSuffice
-            ? ($"SELECT COALESCE(SUM(t.calls), 0) FROM call_tallies t WHERE {filter.Where(database, parameters, "t", talliesOnly: true)}", parameters)
-            : ($"SELECT COUNT(*) FROM calls c WHERE {filter.Where(database, parameters, "c")}", parameters);
+            ? ($"SELECT COALESCE(SUM(t.calls), 0), COALESCE(SUM(t.changes), 0) FROM call_tallies t WHERE {filter.Where(database, parameters, "t", talliesOnly: true)}", parameters)
+            : ($"SELECT COUNT(*), NULL FROM calls c WHERE {filter.Where(database, parameters, "c")}", parameters);
     }
 
     /// <summary>
@@ -96,7 +147,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors)
     /// (<see cref="CallRows.OpenCountedAsync"/>). A page further in is read only when the count says it
     /// exists, since reading past the end would walk the whole range.
     /// </summary>
-    private Task<(long Count, CallRows Rows)> CountAndPageAsync(
+    private Task<(CallCount Count, CallRows Rows)> CountAndPageAsync(
         DbConnection connection, CallFilter filter, CallSort sort, CallPosition? after, int take, CancellationToken cancellationToken)
     {
         var count = CountQuery(filter, database);

@@ -23,21 +23,23 @@ internal abstract class CallRows : IAsyncDisposable
     /// two; SQLite runs the count, then steps the page's statement itself. The two parameter sets' names
     /// must not overlap (the page's ranges are prefixed b0_, b1_, ...).
     /// </summary>
-    public static async Task<(long Count, CallRows Rows)> OpenCountedAsync(
+    public static async Task<(CallCount Count, CallRows Rows)> OpenCountedAsync(
         DbConnection connection, (string Sql, DynamicParameters Parameters) count, (string Sql, DynamicParameters Parameters) page, CancellationToken cancellationToken)
     {
         if (connection is SqliteLease lease)
         {
-            var counted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(count.Sql, count.Parameters, cancellationToken: cancellationToken));
+            CallCount counted;
+            await using (var countReader = await connection.ExecuteReaderAsync(new CommandDefinition(count.Sql, count.Parameters, cancellationToken: cancellationToken)))
+            {
+                counted = await CallCount.ReadAsync(countReader, cancellationToken);
+            }
             return (counted, new SqliteCallRows(lease.Session, page.Sql, page.Parameters));
         }
         count.Parameters.AddDynamicParams(page.Parameters);
         var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{count.Sql};\n{page.Sql}", count.Parameters, cancellationToken: cancellationToken));
         try
         {
-            await reader.ReadAsync(cancellationToken);
-            // SUM over bigint is numeric on PostgreSQL.
-            var counted = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+            var counted = await CallCount.ReadAsync(reader, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
             return (counted, new ReaderCallRows(reader));
         }
@@ -61,6 +63,26 @@ internal abstract class CallRows : IAsyncDisposable
     public abstract ReadOnlySpan<byte> GetUtf8(int column);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>The current row's place in the list order (columns 0, 6 and 8: id, start, duration).</summary>
+    public CallPosition Position(CallSort sort)
+    {
+        var id = System.Text.Encoding.UTF8.GetString(GetUtf8(0));
+        var started = GetInt64(6);
+        return new CallPosition(sort.KeyOf(started, IsNull(8) ? null : GetInt64(8)), id);
+    }
+}
+
+/// <summary>A list's count, and the version of the tallies it came from (null when counted over the calls themselves).</summary>
+internal readonly record struct CallCount(long Calls, long? Version)
+{
+    /// <summary>From a count query's one row (<c>CallQueries.CountQuery</c>): SUM over bigint is numeric on PostgreSQL.</summary>
+    public static async Task<CallCount> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        await reader.ReadAsync(cancellationToken);
+        var calls = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture);
+        return new CallCount(calls, reader.IsDBNull(1) ? null : Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+    }
 }
 
 /// <summary>

@@ -19,6 +19,7 @@ internal sealed class SqliteCallRows : CallRows
     private readonly sqlite3 _db;
     private sqlite3_stmt? _statement;
     private bool _stepped;
+    private bool _done;
 
     public SqliteCallRows(SqliteSession session, string sql, DynamicParameters parameters)
     {
@@ -63,6 +64,10 @@ internal sealed class SqliteCallRows : CallRows
     public override ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_done)
+        {
+            return ValueTask.FromResult(false); // stepping a finished statement would run it again
+        }
         var rc = raw.sqlite3_step(Statement);
         // Microsoft.Data.Sqlite's own wait for a busy database (an import committing), up to its command timeout.
         if (!_stepped && rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
@@ -80,6 +85,7 @@ internal sealed class SqliteCallRows : CallRows
         {
             return ValueTask.FromResult(true);
         }
+        _done = true;
         if (rc != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(rc, _db);

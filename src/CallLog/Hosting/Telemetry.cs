@@ -6,8 +6,8 @@ namespace CallLog.Hosting;
 
 /// <summary>
 /// Metrics in Prometheus form at <c>/metrics</c>, through OpenTelemetry: the framework's request
-/// durations (by route and status), and CallLog's own store query durations, SQLite statement compiles
-/// and rejected keys.
+/// durations (by route and status), and CallLog's own store query durations, SQLite statement compiles,
+/// deep pages that reused a remembered start, and rejected keys.
 /// </summary>
 internal static class Telemetry
 {
@@ -24,6 +24,9 @@ internal static class Telemetry
 
     private static readonly Counter<long> StatementsCompiled = Meter.CreateCounter<long>(
         "calllog.store.statements.compiled", description: "SQL statements the store had SQLite compile (SQLite's own recompiles of a kept statement are not counted); flat once each session has seen each request shape.");
+
+    private static readonly Counter<long> PageAnchors = Meter.CreateCounter<long>(
+        "calllog.pages.anchors", description: "Pages by number past the first, by whether a remembered start still held (hit) or the page counted its way in (miss).");
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
@@ -47,6 +50,9 @@ internal static class Telemetry
 
     /// <summary>Counts a statement a SQLite session compiled instead of reusing.</summary>
     public static void StatementCompiled() => StatementsCompiled.Add(1);
+
+    /// <summary>Counts a page further in that read on from a remembered start (hit) or skipped its offset (miss).</summary>
+    public static void PageAnchor(bool hit) => PageAnchors.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     internal readonly struct StoreTimer(string operation, long started) : IDisposable
     {

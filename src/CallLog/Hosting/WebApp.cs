@@ -32,6 +32,7 @@ internal static class WebApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<CallQueries>();
+        builder.Services.AddSingleton<PageAnchors>();
         builder.Services.AddSingleton<CursorCodec>();
         builder.Services.AddSingleton<CallWrites>();
         builder.Services.AddSingleton<AgentStore>();

@@ -97,6 +97,25 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
         throw new TimeoutException($"calllog serve did not start listening:\n{Log}");
     }
 
+    /// <summary>
+    /// A counter's value from <c>/metrics</c> (Prometheus text), summed over the series whose labels include
+    /// <paramref name="label"/> (e.g. <c>result="hit"</c>), or over all of them; null when no series has
+    /// been exported yet (a counter appears at its first count).
+    /// </summary>
+    public async Task<long?> CounterAsync(string name, string? label = null)
+    {
+        // The exporter reads the counters when scraped; a scrape within its cache window may repeat the last one.
+        await Task.Delay(TimeSpan.FromMilliseconds(300), TestContext.Current.CancellationToken);
+        using var scrape = await Client.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        var metrics = await scrape.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var values = metrics.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
+            .Where(line => label is null || line.Contains(label, StringComparison.Ordinal))
+            .Select(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        return values.Count == 0 ? null : values.Sum();
+    }
+
     private void Append(string? line)
     {
         if (line is null)

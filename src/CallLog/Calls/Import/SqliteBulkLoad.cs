@@ -61,12 +61,14 @@ internal sealed class SqliteBulkLoad
         {
             await _connection.ExecuteAsync(Command(sql, _transaction, cancellationToken));
         }
+        // The tally rows are recounted in place, and their changes only grow (see 0006_tally_changes.sql).
         await _connection.ExecuteAsync(Command(
             """
-            DELETE FROM call_tallies WHERE workspace_id = @w;
-            INSERT INTO call_tallies (workspace_id, agent_id, status, type, calls)
-            SELECT workspace_id, agent_id, status, type, COUNT(*) FROM calls WHERE workspace_id = @w
-            GROUP BY workspace_id, agent_id, status, type;
+            UPDATE call_tallies SET calls = 0, changes = changes + 1 WHERE workspace_id = @w;
+            INSERT INTO call_tallies (workspace_id, agent_id, status, type, calls, changes)
+            SELECT workspace_id, agent_id, status, type, COUNT(*), 1 FROM calls WHERE workspace_id = @w
+            GROUP BY workspace_id, agent_id, status, type
+            ON CONFLICT (workspace_id, agent_id, status, type) DO UPDATE SET calls = excluded.calls;
             """, _transaction, cancellationToken, new { w = workspaceId }));
     }
 
