@@ -1,15 +1,11 @@
 -- The mixed workload for wrk: the same requests, in the same proportions, against CallLog and against
 -- the framework ceiling (bench/Ceiling). Environment: BENCH_KEY, BENCH_DEEP_PAGE (a page number at
--- offset >= 100k, or the last page of a smaller data set); BENCH_DEEP_LAST, when set, makes the deep
--- page a random one from BENCH_DEEP_PAGE to BENCH_DEEP_LAST instead (so that CallLog rarely sees the
--- same deep page twice); BENCH_QUERY, when set, replaces the mix by that one query string, in which
--- "{random:A-B}" becomes a random number from A to B at each request. done() prints the 99.9th
--- percentile, which wrk's --latency does not.
+-- offset >= 100k, or the last page of a smaller data set); BENCH_QUERY, when set, replaces the mix by
+-- that one query string, in which "{random:A-B}" becomes a random number from A to B at each request.
+-- done() prints the 99.9th percentile, which wrk's --latency does not.
 --
 --   wrk -t2 -c32 -d30s --latency -s bench/mix.lua http://127.0.0.1:PORT
-local deep_first = tonumber(os.getenv("BENCH_DEEP_PAGE"))
-local deep_last = tonumber(os.getenv("BENCH_DEEP_LAST") or "") or deep_first
-local function deep_page() return math.random(deep_first, deep_last) end
+local deep_page = tonumber(os.getenv("BENCH_DEEP_PAGE"))
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY")
 
 local statuses = { "completed", "failed", "in-progress" }
@@ -27,7 +23,7 @@ local shapes = {
   { 2, function() return "agent_id=12345&type=outbound&page=1&limit=25" end },          -- the seed's example
   { 2, function() return "limit=100" end },
   { 2, function() return "page=" .. math.random(100) end },                             -- among the first hundred pages
-  { 1, function() return "page=" .. deep_page() end },                                  -- deep
+  { 1, function() return "page=" .. deep_page end },                                    -- deep
   { 5, function() return "limit=20" .. (cursor and ("&cursor=" .. cursor) or "") end }, -- cursor walks
 }
 local deck = {}

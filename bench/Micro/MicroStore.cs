@@ -14,7 +14,7 @@ internal sealed class MicroStore : IDisposable
     public const string PostgresVariable = "CALLLOG_MICRO_POSTGRES";
 
     private readonly string? _directory;
-    private readonly PageAnchors _anchors = new();
+    private readonly PageAnchors _anchors = new(Microsoft.Extensions.Options.Options.Create(new PagingOptions()));
 
     /// <summary>"sqlite", and "postgres" when <see cref="PostgresVariable"/> names a database.</summary>
     public static IEnumerable<string> Available() =>

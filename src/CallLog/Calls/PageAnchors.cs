@@ -1,6 +1,13 @@
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace CallLog.Calls;
+
+internal sealed class PagingOptions
+{
+    /// <summary>Page starts each node remembers (a few dozen bytes each); 0 remembers none, so every page by number skips its offset.</summary>
+    public int RememberedStarts { get; set; } = 10_000;
+}
 
 /// <summary>
 /// Where deep pages start, remembered per node: for a filter and sort, the position of the call just
@@ -12,17 +19,22 @@ namespace CallLog.Calls;
 /// costs, and one row before it, so asking for the same deep page again does too. Only for filters whose
 /// counts come from the tallies; others count and skip as before.
 /// </summary>
-internal sealed class PageAnchors : IDisposable
+internal sealed class PageAnchors(IOptions<PagingOptions> options) : IDisposable
 {
-    /// <summary>Positions kept; past it, the least recently used go (each is a few dozen bytes).</summary>
-    private const int Capacity = 10_000;
+    /// <summary>Past the limit (<see cref="PagingOptions.RememberedStarts"/>), the least recently used go.</summary>
+    private readonly MemoryCache _positions = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.RememberedStarts), CompactionPercentage = 0.25 });
 
-    private readonly MemoryCache _positions = new(new MemoryCacheOptions { SizeLimit = Capacity, CompactionPercentage = 0.25 });
+    private readonly bool _enabled = options.Value.RememberedStarts > 0;
 
     private static readonly MemoryCacheEntryOptions Entry = new() { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) };
 
     public bool TryGet(long workspaceId, CallListQuery query, long offset, long version, out CallPosition position)
     {
+        if (!_enabled)
+        {
+            position = default;
+            return false;
+        }
         if (_positions.TryGetValue(Key(workspaceId, query, offset), out Anchor? anchor) && anchor!.Version == version)
         {
             position = anchor.Position;
@@ -34,8 +46,13 @@ internal sealed class PageAnchors : IDisposable
         return false;
     }
 
-    public void Remember(long workspaceId, CallListQuery query, long offset, long version, CallPosition position) =>
-        _positions.Set(Key(workspaceId, query, offset), new Anchor(position, version), Entry);
+    public void Remember(long workspaceId, CallListQuery query, long offset, long version, CallPosition position)
+    {
+        if (_enabled)
+        {
+            _positions.Set(Key(workspaceId, query, offset), new Anchor(position, version), Entry);
+        }
+    }
 
     public void Dispose() => _positions.Dispose();
 

@@ -33,6 +33,9 @@ internal static class WebApp
         builder.Services.AddSingleton<KeyStore>();
         builder.Services.AddSingleton<CallQueries>();
         builder.Services.AddSingleton<PageAnchors>();
+        builder.Services.AddOptions<PagingOptions>().Bind(builder.Configuration.GetSection("Paging"))
+            .Validate(o => o.RememberedStarts >= 0, "Paging:RememberedStarts must be 0 (remember none) or more.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<CursorCodec>();
         builder.Services.AddSingleton<CallWrites>();
         builder.Services.AddSingleton<AgentStore>();
