@@ -31,8 +31,10 @@ for _, shape in ipairs(shapes) do
   for _ = 1, shape[1] do deck[#deck + 1] = shape[2] end
 end
 
+-- Each wrk thread has a Lua state of its own: a new table's address differs between them, where the length
+-- of its printed form (the seed until 2026-11-26 06:45Z) did not, so both threads drew the same numbers.
 function init()
-  math.randomseed(os.time() + #tostring({}))
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000003)
 end
 
 local fixed = os.getenv("BENCH_QUERY")
