@@ -127,12 +127,8 @@ internal sealed class CallQueries(Database database, CursorCodec cursors, PageAn
     /// Exact. From the tallies (at most agents x 6 rows) for the seed's filters, with their version (the
     /// sum of their changes); otherwise counted over the filter's index range, without a version.
     /// </summary>
-    private async Task<CallCount> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken)
-    {
-        var (sql, parameters) = CountQuery(filter, database);
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return await CallCount.ReadAsync(reader, cancellationToken);
-    }
+    private Task<CallCount> CountAsync(DbConnection connection, CallFilter filter, CancellationToken cancellationToken) =>
+        CallCount.QueryAsync(connection, CountQuery(filter, database), cancellationToken);
 
     internal static (string Sql, DynamicParameters Parameters) CountQuery(CallFilter filter, Database database)
     {

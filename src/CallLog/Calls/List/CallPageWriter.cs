@@ -64,35 +64,36 @@ internal static class CallPageWriter
             json.WriteNumber(Pages, (count + limit - 1) / limit);
             json.WriteStartArray(Calls);
             CallPosition? last = null;
+            string? next = null;
             var shown = 0;
             while (rows is not null && await rows.ReadAsync(cancellationToken))
             {
                 if (shown == limit)
                 {
-                    json.WriteEndArray();
-                    json.WriteString(NextCursor, cursor(last!.Value));
-                    json.WriteEndObject();
-                    return new CallPageJson(Finish(json, body));
+                    next = cursor(last!.Value);
+                    break;
                 }
                 var position = WriteCall(json, rows, sort, wantPosition: ++shown == limit);
                 last = position ?? last;
             }
             json.WriteEndArray();
-            json.WriteNull(NextCursor);
+            if (next is null)
+            {
+                json.WriteNull(NextCursor);
+            }
+            else
+            {
+                json.WriteString(NextCursor, next);
+            }
             json.WriteEndObject();
-            return new CallPageJson(Finish(json, body));
+            json.Flush();
+            return new CallPageJson(body);
         }
         catch
         {
             body.Dispose();
             throw;
         }
-    }
-
-    private static ArrayPoolBufferWriter<byte> Finish(Utf8JsonWriter json, ArrayPoolBufferWriter<byte> body)
-    {
-        json.Flush();
-        return body;
     }
 
     /// <summary>One call, columns read in order (a sequential reader allows nothing else); its position when asked for.</summary>

@@ -28,11 +28,7 @@ internal abstract class CallRows : IAsyncDisposable
     {
         if (connection is SqliteLease lease)
         {
-            CallCount counted;
-            await using (var countReader = await connection.ExecuteReaderAsync(new CommandDefinition(count.Sql, count.Parameters, cancellationToken: cancellationToken)))
-            {
-                counted = await CallCount.ReadAsync(countReader, cancellationToken);
-            }
+            var counted = await CallCount.QueryAsync(connection, count, cancellationToken);
             return (counted, new SqliteCallRows(lease.Session, page.Sql, page.Parameters));
         }
         count.Parameters.AddDynamicParams(page.Parameters);
@@ -76,6 +72,13 @@ internal abstract class CallRows : IAsyncDisposable
 /// <summary>A list's count, and the version of the tallies it came from (null when counted over the calls themselves).</summary>
 internal readonly record struct CallCount(long Calls, long? Version)
 {
+    /// <summary>Runs a count query (<c>CallQueries.CountQuery</c>) alone.</summary>
+    public static async Task<CallCount> QueryAsync(DbConnection connection, (string Sql, DynamicParameters Parameters) count, CancellationToken cancellationToken)
+    {
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(count.Sql, count.Parameters, cancellationToken: cancellationToken));
+        return await ReadAsync(reader, cancellationToken);
+    }
+
     /// <summary>From a count query's one row (<c>CallQueries.CountQuery</c>): SUM over bigint is numeric on PostgreSQL.</summary>
     public static async Task<CallCount> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
