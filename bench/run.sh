@@ -61,10 +61,12 @@ fi
 # Started directly (not through the calllog function), so $! is the server itself: the trap stops it
 # and /proc/$server is its memory.
 dotnet "$work/app/calllog.dll" serve --db "$db" --urls "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
-server=$! ceiling="" plain=""
-trap 'kill $server $ceiling $plain 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
+server=$! other=""
+trap 'kill $server $other 2>/dev/null || true; [ "$store" = postgres ] && "$here/pg-cluster.sh" stop' EXIT
+# ready URL: waits (up to 20 s) until URL answers a list request with the key.
+ready() { for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "$1/api/v1/calls" && return; sleep 0.2; done; }
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "$base/api/v1/calls" && break; sleep 0.2; done
+ready "$base"
 kill -0 "$server" 2>/dev/null || { echo "calllog serve did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 
 depth=$(( calls >= 2000000 ? 1000000 : calls / 2 ))
@@ -129,25 +131,28 @@ warm() { mix "$1" 15 >/dev/null; }
 warm "$base"
 ours="$(mix "$base")"
 echo "CallLog, mix: $ours"
+# other_mix VAR PORT LOG COMMAND...: starts another server on PORT (stopped by the trap if the run ends
+# early), waits for it, warms it, sets VAR to its mix row, and stops it.
+other_mix() {
+  local var="$1" url="http://127.0.0.1:$2" log="$3"
+  shift 3
+  "$@" >"$log" 2>&1 &
+  other=$!
+  ready "$url"
+  warm "$url"
+  printf -v "$var" '%s' "$(mix "$url")"
+  kill "$other" && wait "$other" 2>/dev/null || true
+  other=""
+}
 # The same mix against a second node that remembers no page starts (Paging__RememberedStarts=0): the mix
 # asks for one deep page again and again, which a node that remembers where pages start (PageAnchors)
 # reads like a cursor page after its first visit; this is what every visit costs without that.
-Paging__RememberedStarts=0 dotnet "$work/app/calllog.dll" serve --db "$db" --urls "http://127.0.0.1:$plain_port" >"$work/serve-plain.log" 2>&1 &
-plain=$!
-for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "http://127.0.0.1:$plain_port/api/v1/calls" && break; sleep 0.2; done
-warm "http://127.0.0.1:$plain_port"
-ours_plain="$(mix "http://127.0.0.1:$plain_port")"
-kill "$plain" && wait "$plain" 2>/dev/null || true
-plain=""
+other_mix ours_plain "$plain_port" "$work/serve-plain.log" \
+  env Paging__RememberedStarts=0 dotnet "$work/app/calllog.dll" serve --db "$db" --urls "http://127.0.0.1:$plain_port"
 echo "CallLog, mix, no remembered page starts: $ours_plain"
 
-BENCH_KEY="$key" BODIES_DIR="$bodies" dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port" >"$work/ceiling.log" 2>&1 &
-ceiling=$!
-for _ in $(seq 1 100); do curl -fs -o /dev/null -H "Authorization: Bearer $key" "http://127.0.0.1:$ceiling_port/api/v1/calls" && break; sleep 0.2; done
-warm "http://127.0.0.1:$ceiling_port"
-ceiling_row="$(mix "http://127.0.0.1:$ceiling_port")"
-kill "$ceiling" && wait "$ceiling" 2>/dev/null || true
-ceiling=""
+other_mix ceiling_row "$ceiling_port" "$work/ceiling.log" \
+  env BENCH_KEY="$key" BODIES_DIR="$bodies" dotnet "$work/ceiling/Ceiling.dll" --urls "http://127.0.0.1:$ceiling_port"
 echo "Ceiling, mix: $ceiling_row"
 
 if [ "$store" = postgres ]; then
