@@ -51,8 +51,9 @@ internal sealed class SqliteDatabase : Database
 
     /// <summary>
     /// A connection for one unit of work, from sessions kept open with their compiled statements
-    /// (<see cref="SqliteSessions"/>). No per-connection pragmas here: the importer, the one large writer,
-    /// uses a connection of its own (<see cref="OpenUnsharedAsync"/>) for the pragmas it sets.
+    /// (<see cref="SqliteSessions"/>). No per-connection pragmas here beyond the sessions' read cache: the
+    /// importer, the one large writer, uses a connection of its own (<see cref="OpenUnsharedAsync"/>) for
+    /// the pragmas it sets.
     /// </summary>
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         new SqliteLease(_sessions, await _sessions.RentAsync(cancellationToken), cancellationToken);
