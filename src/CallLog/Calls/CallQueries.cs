@@ -172,7 +172,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors, PageAn
     /// </summary>
     internal static (string Sql, DynamicParameters Parameters) PageQuery(CallFilter filter, CallSort sort, CallPosition? after, long offset, int take, Database database)
     {
-        var rowId = database.RowId;
+        var rowId = database.RowId(skips: offset > 0);
         var parameters = new DynamicParameters();
         var limit = take.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (database.SettlesOnGenericPlans && filter.PlanDependsOnValues)

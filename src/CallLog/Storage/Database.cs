@@ -23,11 +23,12 @@ internal abstract class Database : IDisposable
     public virtual string LockRows => "";
 
     /// <summary>
-    /// A column that finds a stored call in one step, where the store has one (SQLite's <c>rowid</c>):
-    /// a page joins its rows back to the table by it instead of by (workspace_id, id), which is an index
-    /// lookup and then a table lookup. Null where the primary key is the way (PostgreSQL).
+    /// A column that finds a stored call in one step, for a page's ranges to carry: the page joins its
+    /// rows back to the table by it instead of by (workspace_id, id), which is an index lookup and then a
+    /// table lookup. Null where the primary key is the way. <paramref name="skips"/>: the range skips
+    /// rows (OFFSET), which it should do reading its index alone.
     /// </summary>
-    public virtual string? RowId => null;
+    public virtual string? RowId(bool skips) => null;
 
     /// <summary>
     /// True where a prepared statement may settle on one generic plan, made without its parameters'

@@ -17,6 +17,14 @@ internal sealed class PostgresDatabase : Database
 
     public override bool SettlesOnGenericPlans => true;
 
+    /// <summary>
+    /// The row version's place in the heap, which the page's join reads directly (a TID scan: one page)
+    /// instead of descending calls_pkey first (four more at 10M calls). Stable within the statement's
+    /// snapshot. Reading it visits the heap for each entry, where a range that only skips reads its index
+    /// alone (an index-only scan), so not for ranges with an OFFSET.
+    /// </summary>
+    public override string? RowId(bool skips) => skips ? null : "ctid";
+
     private PostgresDatabase(string connectionString, string description)
     {
         _connectionString = connectionString;
