@@ -16,9 +16,9 @@ internal sealed class SqliteDatabase : Database
     /// SQLite's memory statistics off, as SQLite recommends (SQLITE_DEFAULT_MEMSTATUS=0): with them on,
     /// every allocation and free inside SQLite takes one process-wide mutex, which the sessions on both
     /// cores then contend for (the mix at 1M calls, two A/B pairs: 9,890 and 8,950 requests/s with
-    /// them, 11,690 and 10,950 without).
-    /// CallLog reads none of them. Set before SQLite initializes, that is before the first connection
-    /// opens; if something initialized it first, the call is refused and the statistics stay on.
+    /// them, 11,690 and 10,950 without). CallLog reads none of them. Set before SQLite initializes,
+    /// that is before the first connection opens; if something initialized it first, the call is
+    /// refused and the statistics stay on.
     /// </summary>
     static SqliteDatabase()
     {

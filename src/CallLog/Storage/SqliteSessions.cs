@@ -19,9 +19,10 @@ internal sealed class SqliteSessions(string connectionString) : IDisposable
     /// <summary>
     /// Each connection's own page cache, in KiB (SQLite's default is 2 MiB). The newest calls of a big
     /// workspace lie on thousands of pages (rows, their contacts, the B-tree pages above them); with
-    /// 2 MiB a session read most of them again from the OS at every request (random pages among the
-    /// first hundred at 10M calls: 26 reads per request, 1 with 8 MiB). Filled only as pages are read:
-    /// 8 MiB times the sessions open at once (5-8 under the benchmark's 32 connections on 2 cores).
+    /// 2 MiB a session read most of them again from the OS at every request (10M demo calls, counted
+    /// with perf: random pages among the first hundred 26 reads per request, 6 with 8 MiB, none with
+    /// 16; the benchmark's mix 53, and 5.5 with 8 MiB). Filled only as pages are read: at most 8 MiB
+    /// times the sessions open at once (5-8 under the benchmark's 32 connections on 2 cores).
     /// </summary>
     private const int CacheKib = 8192;
 
