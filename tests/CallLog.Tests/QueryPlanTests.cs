@@ -189,5 +189,23 @@ public sealed class QueryPlanTestsOnPostgres : IAsyncLifetime
         Assert.Equal(parameter, page.Contains("LIMIT @take", StringComparison.Ordinal));
         Assert.Equal(!parameter, page.Contains("LIMIT 11", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// A page that skips nothing reads its rows by ctid (a TID scan) and one further in by its key (its
+    /// range reads the index alone); either way the join names the workspace, which a distributed
+    /// PostgreSQL (Citus) needs to route the statement to one shard.
+    /// </summary>
+    [Theory]
+    [InlineData("limit=5", "c.workspace_id = @pageWorkspaceId AND c.ctid = p.rid")]
+    [InlineData("status=failed", "c.workspace_id = @pageWorkspaceId AND c.ctid = p.rid")]
+    [InlineData("limit=2&page=3", "c.workspace_id = @pageWorkspaceId AND c.id = p.id")]
+    public async Task PagesReadTheirRowsByCtidUnlessTheySkipAndAlwaysNameTheWorkspace(string request, string join)
+    {
+        var result = await _store.SucceedAsync("explain", "--sql", "--query", request);
+        var page = result.Stdout[result.Stdout.IndexOf("-- page", StringComparison.Ordinal)..];
+
+        Assert.Contains("JOIN calls c ON " + join, page, StringComparison.Ordinal);
+        Assert.Equal(join.Contains("ctid", StringComparison.Ordinal), page.Contains("ctid", StringComparison.Ordinal));
+    }
 }
 

@@ -186,7 +186,8 @@ internal sealed class CallQueries(Database database, CursorCodec cursors, PageAn
             parameters.Add("offset", offset);
             offsetClause = " OFFSET @offset";
         }
-        if (rowId is null)
+        var pinWorkspace = rowId is null || database.DistributesByWorkspace;
+        if (pinWorkspace)
         {
             parameters.Add("pageWorkspaceId", filter.WorkspaceId);
         }
@@ -227,7 +228,7 @@ internal sealed class CallQueries(Database database, CursorCodec cursors, PageAn
             )
             SELECT {PageColumns}
             FROM page p
-            JOIN calls c ON {(rowId is null ? "c.workspace_id = @pageWorkspaceId AND c.id = p.id" : $"c.{rowId} = p.rid")}
+            JOIN calls c ON {(pinWorkspace ? "c.workspace_id = @pageWorkspaceId AND " : "")}{(rowId is null ? "c.id = p.id" : $"c.{rowId} = p.rid")}
             {ContactJoin}
             ORDER BY p.k {direction}, p.id {direction}
             """;

@@ -38,6 +38,13 @@ internal abstract class Database : IDisposable
     /// </summary>
     public virtual bool SettlesOnGenericPlans => false;
 
+    /// <summary>
+    /// True where every statement names the workspace of each calls table it reads, so that a
+    /// distributed PostgreSQL (Citus, by workspace) can route it to one shard: a page's join back to
+    /// calls names it even where it reads rows by <see cref="RowId"/>.
+    /// </summary>
+    public virtual bool DistributesByWorkspace => false;
+
     /// <summary>How a phone filter (an exact number, or a prefix ending in %) reads the calls_by_phone index.</summary>
     public virtual PhoneMatch PhoneMatch => PhoneMatch.Like;
 

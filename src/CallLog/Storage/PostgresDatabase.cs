@@ -17,6 +17,8 @@ internal sealed class PostgresDatabase : Database
 
     public override bool SettlesOnGenericPlans => true;
 
+    public override bool DistributesByWorkspace => true;
+
     /// <summary>
     /// The row version's place in the heap, which the page's join reads directly (a TID scan: one page)
     /// instead of descending calls_pkey first (four more at 10M calls). Stable within the statement's
