@@ -156,6 +156,8 @@ public sealed class PostgresStore : TestStore
         """
         SELECT 'index', indexname, indexdef FROM pg_indexes WHERE tablename = 'calls'
         UNION ALL
+        SELECT 'constraint', conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'calls'::regclass
+        UNION ALL
         SELECT 'trigger', tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'calls'::regclass AND NOT tgisinternal
         ORDER BY 1, 2
         """;
