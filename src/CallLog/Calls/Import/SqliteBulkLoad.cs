@@ -51,9 +51,10 @@ internal sealed class SqliteBulkLoad
         // How SQLite sorts an index's entries: while they fit in the page cache, in one list sorted on this
         // thread at the end; past it, in cache-sized runs, each sorted on a helper thread while this one
         // reads on, then merged. With temp_store = MEMORY it never makes runs at all. So for the builds:
-        // runs in temp files and a small cache (the rows written so far spill to the WAL, as commit would
-        // have written them). 1M calls, seven indexes: 11.0 s -> 4.8 s (cache 2 MiB; 1-8 MiB within 0.7 s
-        // of it; 2 GiB with temp files 9.1 s). 10M: 71 s. One helper thread per core (SQLite allows 8).
+        // runs in temp files and a small cache (the rows written so far spill to the WAL, or to the file
+        // when journaled, as commit would have written them). 1M calls, seven indexes: 11.0 s -> 4.8 s
+        // (cache 2 MiB; 1-8 MiB within 0.7 s of it; 2 GiB with temp files 9.1 s). 10M: 71 s in WAL mode,
+        // 50 s journaled. One helper thread per core (SQLite allows 8; 1, 2 and 4 within noise at 1M).
         // temp_store may change inside the transaction because this connection never opened its temp database.
         await _connection.ExecuteAsync(Command(
             $"PRAGMA temp_store = FILE; PRAGMA threads = {Environment.ProcessorCount}; PRAGMA cache_size = -2048;", _transaction, cancellationToken));
