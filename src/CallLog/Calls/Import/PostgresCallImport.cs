@@ -199,9 +199,9 @@ internal static class PostgresCallImport
     /// The first load into an empty calls table: drop the list indexes (and, once the table is locked and
     /// still empty, the primary key: DropPrimaryKeyAsync) so that the merge writes rows alone and each index
     /// is then built in one sorted pass, 2.5x faster than eight random index writes per call (measured at
-    /// 500k calls, with the key kept). Only when the table
-    /// is empty: DROP INDEX locks the table until commit, and list requests would wait on it; with no
-    /// calls stored there is nothing for them to wait for. Rolled back with the import if it fails.
+    /// 500k calls, with the key kept). Only when the table is empty: DROP INDEX locks the table until
+    /// commit, and list requests would wait on it; with no calls stored there is nothing for them to wait
+    /// for. Rolled back with the import if it fails.
     /// Returns the CREATE INDEX statements to run after the merge, read from the catalog, so the
     /// migrations stay the one place that states them.
     /// </summary>

@@ -10,7 +10,7 @@ namespace CallLog.Calls;
 /// WAL of a million frames is a search through its hash tables (walFindFrame: a fifth of the index
 /// builds). With a rollback journal the new pages go straight into the file and only the few pages that
 /// existed before are journaled, so a failed import still rolls back whole (FULL sync: see
-/// SqliteCallImport). Demo calls into an empty file: 1M 11.8-12.2 s -> 9.7-10.1 s, 10M 138 s -> 102 s.
+/// SqliteCallImport). Demo calls into an empty file: 1M 11.8-12.2 s -> 9.6-10.1 s, 10M 138 s -> 102 s.
 /// SQLite changes the mode only when no other connection has the file open (a server, an export): then
 /// the import stays in WAL mode, as before, and others keep reading while it writes. The price: a
 /// process that opens the file during a journaled import waits for it, and gives up after the busy

@@ -23,23 +23,23 @@ internal static class SqliteCallImport
     {
         await using var connection = await database.OpenUnsharedAsync(cancellationToken);
         var journaled = RollbackJournal.TryEnter(connection);
-        await using (var pragma = connection.CreateCommand())
-        {
-            // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row; in a temp
-            // file that is ~18 small writes per call (measured with strace), in memory it is none.
-            // Random ids touch every page of the unique key. In WAL mode every page the cache lets go of is
-            // looked up in the WAL when it is needed again (walFindFrame was 22% of a 10M import), hence up to
-            // 2 GiB; journaled it is read back from the file, and 10M demo calls took the same time with 2 GiB,
-            // 512 MiB (102 s; peak RSS 2.6 GB and 0.8 GB) and 128 MiB (104 s).
-            // synchronous: in WAL mode NORMAL survives an application crash and skips an fsync per commit;
-            // with a rollback journal NORMAL may lose the journal's sync at a power failure, so FULL.
-            pragma.CommandText = journaled
-                ? $"PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{JournaledCacheKib}; PRAGMA synchronous = FULL;"
-                : $"PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{WalCacheKib}; PRAGMA synchronous = NORMAL;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
-        }
         try
         {
+            await using (var pragma = connection.CreateCommand())
+            {
+                // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row; in a temp
+                // file that is ~18 small writes per call (measured with strace), in memory it is none.
+                // Random ids touch every page of the unique key. In WAL mode every page the cache lets go of is
+                // looked up in the WAL when it is needed again (walFindFrame was 22% of a 10M import), hence up to
+                // 2 GiB; journaled it is read back from the file, and 10M demo calls took the same time with 2 GiB,
+                // 512 MiB (102 s; peak RSS 2.6 GB and 0.8 GB) and 128 MiB (104 s).
+                // synchronous: in WAL mode NORMAL survives an application crash and skips an fsync per commit;
+                // with a rollback journal NORMAL may lose the journal's sync at a power failure, so FULL.
+                pragma.CommandText = journaled
+                    ? $"PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{JournaledCacheKib}; PRAGMA synchronous = FULL;"
+                    : $"PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{WalCacheKib}; PRAGMA synchronous = NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+            }
             return await WriteAsync(connection, workspace, lines, cancellationToken);
         }
         finally
