@@ -1,4 +1,6 @@
+using System.Data.Common;
 using CallLog.Storage;
+using Dapper;
 
 namespace CallLog.Calls;
 
@@ -36,4 +38,8 @@ internal sealed class CallImporter(Database database)
     }
 
     public static string Failure(ImportLine line) => $"line {line.Number}: {line.Error}";
+
+    /// <summary>A statement of an import's bulk work, with no command timeout: over 10M calls an insert or an index build takes minutes.</summary>
+    public static CommandDefinition Untimed(string sql, DbTransaction? transaction, CancellationToken cancellationToken, object? parameters = null) =>
+        new(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
 }

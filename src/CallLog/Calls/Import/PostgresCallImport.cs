@@ -73,10 +73,7 @@ internal static class PostgresCallImport
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
-        await using (var stage = new NpgsqlCommand(Stage, connection, transaction))
-        {
-            await stage.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(new CommandDefinition(Stage, transaction: transaction, cancellationToken: cancellationToken));
 
         var written = new WrittenOnce();
         long imported = 0;
@@ -131,10 +128,7 @@ internal static class PostgresCallImport
         }
         await transaction.CommitAsync(cancellationToken);
         // Fresh statistics at once, not at autovacuum's next turn: the planner picks list indexes by them.
-        await using (var analyze = new NpgsqlCommand("ANALYZE calls, agents, contacts, call_tallies", connection) { CommandTimeout = 0 })
-        {
-            await analyze.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await connection.ExecuteAsync(CallImporter.Untimed("ANALYZE calls, agents, contacts, call_tallies", null, cancellationToken));
         return new ImportOutcome(imported, null);
     }
 
@@ -178,22 +172,16 @@ internal static class PostgresCallImport
         return $"ALTER TABLE calls ADD CONSTRAINT {name} {definition}";
     }
 
-    // No command timeout: building an index over 10M calls takes minutes.
     private static async Task BuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> statements, CancellationToken cancellationToken)
     {
         foreach (var statement in statements)
         {
-            await using var build = new NpgsqlCommand(statement, connection, transaction) { CommandTimeout = 0 };
-            await build.ExecuteNonQueryAsync(cancellationToken);
+            await connection.ExecuteAsync(CallImporter.Untimed(statement, transaction, cancellationToken));
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long workspaceId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("w", workspaceId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long workspaceId, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(CallImporter.Untimed(sql, transaction, cancellationToken, new { w = workspaceId }));
 
     /// <summary>
     /// The first load into an empty calls table: drop the list indexes (and, once the table is locked and

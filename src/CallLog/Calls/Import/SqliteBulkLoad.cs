@@ -26,7 +26,7 @@ internal sealed class SqliteBulkLoad
         // Small imports never pay for a rebuild of the whole table: the switch happens only once an import
         // has written as many calls as the table held before it (and at least BulkMinimumRows).
         // MAX(rowid) is one B-tree descent, and never below the row count.
-        var existing = await connection.ExecuteScalarAsync<long>(Command("SELECT COALESCE(MAX(rowid), 0) FROM calls", transaction, cancellationToken));
+        var existing = await connection.ExecuteScalarAsync<long>(CallImporter.Untimed("SELECT COALESCE(MAX(rowid), 0) FROM calls", transaction, cancellationToken));
         return Math.Max(existing, CallImporter.BulkMinimumRows);
     }
 
@@ -39,9 +39,9 @@ internal sealed class SqliteBulkLoad
             SELECT type, name, sql FROM sqlite_schema
             WHERE tbl_name = 'calls' AND sql IS NOT NULL AND (type = 'index' OR (type = 'trigger' AND name LIKE 'calls\_tally\_%' ESCAPE '\'))
             """;
-        var schema = (await connection.QueryAsync<(string Type, string Name, string Sql)>(Command(Schema, transaction, cancellationToken))).ToList();
+        var schema = (await connection.QueryAsync<(string Type, string Name, string Sql)>(CallImporter.Untimed(Schema, transaction, cancellationToken))).ToList();
         var drops = schema.Select(item => $"DROP {item.Type.ToUpperInvariant()} \"{item.Name}\";");
-        await connection.ExecuteAsync(Command(string.Join('\n', drops), transaction, cancellationToken));
+        await connection.ExecuteAsync(CallImporter.Untimed(string.Join('\n', drops), transaction, cancellationToken));
         // Indexes first, then the triggers that keep tallies from then on.
         return new SqliteBulkLoad(connection, transaction, [.. schema.OrderBy(item => item.Type == "trigger").Select(item => item.Sql)]);
     }
@@ -56,14 +56,14 @@ internal sealed class SqliteBulkLoad
         // (cache 2 MiB; 1-8 MiB within 0.7 s of it; 2 GiB with temp files 9.1 s). 10M: 71 s in WAL mode,
         // 50 s journaled. One helper thread per core (SQLite allows 8; 1, 2 and 4 within noise at 1M).
         // temp_store may change inside the transaction because this connection never opened its temp database.
-        await _connection.ExecuteAsync(Command(
+        await _connection.ExecuteAsync(CallImporter.Untimed(
             $"PRAGMA temp_store = FILE; PRAGMA threads = {Environment.ProcessorCount}; PRAGMA cache_size = -2048;", _transaction, cancellationToken));
         foreach (var sql in _definitions)
         {
-            await _connection.ExecuteAsync(Command(sql, _transaction, cancellationToken));
+            await _connection.ExecuteAsync(CallImporter.Untimed(sql, _transaction, cancellationToken));
         }
         // The tally rows are recounted in place, and their changes only grow (see 0006_tally_changes.sql).
-        await _connection.ExecuteAsync(Command(
+        await _connection.ExecuteAsync(CallImporter.Untimed(
             """
             UPDATE call_tallies SET calls = 0, changes = changes + 1 WHERE workspace_id = @w;
             INSERT INTO call_tallies (workspace_id, agent_id, status, type, calls, changes)
@@ -72,8 +72,4 @@ internal sealed class SqliteBulkLoad
             ON CONFLICT (workspace_id, agent_id, status, type) DO UPDATE SET calls = excluded.calls;
             """, _transaction, cancellationToken, new { w = workspaceId }));
     }
-
-    // No command timeout: building an index over 10M calls takes minutes.
-    private static CommandDefinition Command(string sql, DbTransaction transaction, CancellationToken cancellationToken, object? parameters = null) =>
-        new(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken);
 }
