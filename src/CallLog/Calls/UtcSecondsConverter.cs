@@ -11,24 +11,32 @@ namespace CallLog.Calls;
 /// </summary>
 internal sealed class UtcSecondsConverter : JsonConverter<DateTimeOffset>
 {
-    public const string Format = "yyyy-MM-dd'T'HH:mm:ss'Z'";
-
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         TryParse(reader.GetString(), out var value) ? value : throw new JsonException("expected a timestamp like 2025-04-23T14:30:45Z");
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         Span<byte> buffer = stackalloc byte[20];
-        value.UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
-        writer.WriteStringValue(buffer[..written]);
+        writer.WriteStringValue(Utf8(value, buffer));
     }
 
     /// <summary>A property whose value is a time as the store keeps it (Unix seconds), in the same form.</summary>
     public static void Write(Utf8JsonWriter writer, JsonEncodedText name, long unixSeconds)
     {
         Span<byte> buffer = stackalloc byte[20];
-        DateTimeOffset.FromUnixTimeSeconds(unixSeconds).UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
-        writer.WriteString(name, buffer[..written]);
+        writer.WriteString(name, Utf8(DateTimeOffset.FromUnixTimeSeconds(unixSeconds), buffer));
+    }
+
+    /// <summary>
+    /// The seed's form written as the standard "s" form and a 'Z': .NET formats "s" on a fast path, where
+    /// a custom format string is parsed at every call (1.5% of the server's CPU time in the list benchmark's
+    /// profile, two timestamps per call).
+    /// </summary>
+    private static ReadOnlySpan<byte> Utf8(DateTimeOffset value, Span<byte> buffer)
+    {
+        value.UtcDateTime.TryFormat(buffer, out var written, "s", CultureInfo.InvariantCulture);
+        buffer[written] = (byte)'Z';
+        return buffer[..(written + 1)];
     }
 
     public static bool TryParse(string? text, out DateTimeOffset value) =>

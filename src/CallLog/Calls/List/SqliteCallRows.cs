@@ -10,7 +10,9 @@ namespace CallLog.Calls;
 /// A page's rows from SQLite's statement, stepped directly (SQLitePCL, the layer under Microsoft.Data.Sqlite):
 /// a text column is SQLite's own UTF-8 bytes, read in place, where <c>SqliteDataReader.GetString</c> decodes
 /// each into a new string. The statement stays compiled in the session (<see cref="SqliteSession.TakeStatement"/>);
-/// a canceled request still interrupts it (the lease's interrupt is on the same connection).
+/// a canceled request still interrupts it (the lease's interrupt is on the same connection). Columns are read
+/// through the statement's pointer (<see cref="SqliteColumns"/>), with one reference held on it from here to
+/// <see cref="DisposeAsync"/> instead of one per call.
 /// </summary>
 internal sealed class SqliteCallRows : CallRows
 {
@@ -18,6 +20,7 @@ internal sealed class SqliteCallRows : CallRows
     private readonly string _sql;
     private readonly sqlite3 _db;
     private sqlite3_stmt? _statement;
+    private nint _pointer;
     private bool _stepped;
     private bool _done;
 
@@ -29,6 +32,9 @@ internal sealed class SqliteCallRows : CallRows
         _statement = session.TakeStatement(sql);
         try
         {
+            var referenced = false;
+            _statement.DangerousAddRef(ref referenced);
+            _pointer = _statement.DangerousGetHandle();
             foreach (var name in parameters.ParameterNames)
             {
                 Bind(name, parameters.Get<object?>(name));
@@ -93,11 +99,13 @@ internal sealed class SqliteCallRows : CallRows
         return ValueTask.FromResult(false);
     }
 
-    public override bool IsNull(int column) => raw.sqlite3_column_type(Statement, column) == raw.SQLITE_NULL;
+    private nint Pointer => _pointer != 0 ? _pointer : throw new ObjectDisposedException(nameof(SqliteCallRows));
 
-    public override long GetInt64(int column) => raw.sqlite3_column_int64(Statement, column);
+    public override bool IsNull(int column) => SqliteColumns.Type(Pointer, column) == raw.SQLITE_NULL;
 
-    public override ReadOnlySpan<byte> GetUtf8(int column) => raw.sqlite3_column_blob(Statement, column);
+    public override long GetInt64(int column) => SqliteColumns.Int64(Pointer, column);
+
+    public override ReadOnlySpan<byte> GetUtf8(int column) => SqliteColumns.Utf8(Pointer, column);
 
     public override ValueTask DisposeAsync()
     {
@@ -110,6 +118,11 @@ internal sealed class SqliteCallRows : CallRows
         if (_statement is { } statement)
         {
             _statement = null;
+            if (_pointer != 0)
+            {
+                _pointer = 0;
+                statement.DangerousRelease();
+            }
             _session.ReleaseStatement(_sql, statement);
         }
     }
