@@ -141,6 +141,32 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
     }
 
     [Fact]
+    public async Task TheListWritesEmptyTextAsEmptyNotNull()
+    {
+        // SQLite hands out an empty text column as a null pointer (SqliteColumns.Utf8): it must still be "".
+        var id = NewId();
+        var contactId = Random.Shared.NextInt64(1_000_000, long.MaxValue);
+        var call = TestCall.Completed(id, agentId: $"agent_{Guid.NewGuid():N}") with
+        {
+            Summary = "",
+            AgentName = "",
+            Contact = new TestContact(contactId, "", "", ""),
+        };
+        using var put = await SendAsync(HttpMethod.Put, id, null, call.ToJson());
+        await put.JsonAsync(HttpStatusCode.Created);
+
+        using var list = await server.Client.GetAsync($"/api/v1/calls?contact_id={contactId}", server.Reader);
+        var listed = Assert.Single((await list.JsonAsync(HttpStatusCode.OK)).GetProperty("calls").EnumerateArray());
+        var exported = (await server.Store.ExportLinesAsync("--workspace", "runtime")).Single(l => l.Contains(id, StringComparison.Ordinal));
+
+        Assert.Equal("", listed.GetProperty("summary").GetString());
+        Assert.Equal("", listed.GetProperty("agent_name").GetString());
+        string[] fields = ["name", "email", "company"];
+        Assert.All(fields, field => Assert.Equal("", listed.GetProperty("contact").GetProperty(field).GetString()));
+        Assert.Equal(exported, listed.GetRawText());
+    }
+
+    [Fact]
     public async Task TheSameBodyTwiceChangesNothing()
     {
         var id = NewId();
