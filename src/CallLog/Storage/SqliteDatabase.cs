@@ -22,7 +22,8 @@ internal sealed class SqliteDatabase : Database
     /// CPU time in a profile of the mix at 1M calls). Multi-thread mode asks that a connection and its
     /// statements be used by one thread at a time, which is how CallLog uses them: a session is rented
     /// by one request at a time (<see cref="SqliteSessions"/>), every other connection belongs to one
-    /// command, and statements are finalized by their owners, not left to the finalizer thread.
+    /// command, and commands are disposed where they are made (Dapper, <c>await using</c>), which frees their
+    /// statements on the connection's own thread rather than leaving them to the finalizer thread.
     /// <c>sqlite3_interrupt</c>, which a canceled request calls from another thread, is safe in any mode.
     /// Both are set before SQLite initializes, that is before the first connection opens; if something
     /// initialized it first, the calls are refused and SQLite keeps its defaults.
