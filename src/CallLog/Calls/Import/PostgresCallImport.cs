@@ -48,25 +48,17 @@ internal static class PostgresCallImport
 
         """;
 
-    private const string InsertCalls =
-        CallSql.InsertCall +
+    // The staged line's columns in CallSql.InsertCall's order, for both inserts below.
+    private const string StagedCall =
         """
-
-        SELECT DISTINCT ON (id) @w, id, agent_id, status, type, phone_number, started_at, ended_at,
-               duration_seconds, summary, recording_url, contact_id
-        FROM import_calls ORDER BY id, seq DESC
-
+        @w, id, agent_id, status, type, phone_number, started_at, ended_at, duration_seconds, summary, recording_url, contact_id
         """;
+
+    private const string InsertCalls =
+        CallSql.InsertCall + "\nSELECT DISTINCT ON (id) " + StagedCall + "\nFROM import_calls ORDER BY id, seq DESC\n";
 
     // Every line as it came, for an input that names each call once.
-    private const string InsertCallsAsStaged =
-        CallSql.InsertCall +
-        """
-
-        SELECT @w, id, agent_id, status, type, phone_number, started_at, ended_at,
-               duration_seconds, summary, recording_url, contact_id
-        FROM import_calls
-        """;
+    private const string InsertCallsAsStaged = CallSql.InsertCall + "\nSELECT " + StagedCall + "\nFROM import_calls";
 
     public static async Task<ImportOutcome> RunAsync(PostgresDatabase database, string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
     {
