@@ -155,13 +155,15 @@ ceiling_url="http://127.0.0.1:$ceiling_port"
 other_start "$ceiling_port" "$work/ceiling.log" \
   env BENCH_KEY="$key" BODIES_DIR="$bodies" dotnet "$work/ceiling/Ceiling.dll" --urls "$ceiling_url"
 ceiling_row="$(mix "$ceiling_url")"
+# ratio A B [DIGITS]: A / B as "0.25x" (two decimals unless DIGITS says otherwise).
+ratio() { python3 -c "import sys; a, b, d = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]); print(f'{a / b:.{d}f}x' if b else 'n/a')" "$1" "$2" "${3:-2}"; }
 # The ratio to the ceiling again in three pairs of windows a third as long, CallLog and the ceiling back to back:
 # on this machine two 30 s windows minutes apart can differ by 20% for the same server (the ceiling
 # measured 38.7k and 49.3k requests/s in two runs of the same build), which the pairs' median damps.
 pairs=() pair_duration=$(( (mix_duration + 2) / 3 ))
 for _ in 1 2 3; do
   pair_ceiling="$(mix "$ceiling_url" "$pair_duration")" pair_ours="$(mix "$base" "$pair_duration")"
-  pairs+=("$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.3f}")' "${pair_ours%%|*}" "${pair_ceiling%%|*}")")
+  pairs+=("$(ratio "${pair_ours%%|*}" "${pair_ceiling%%|*}" 3)")
 done
 pairs_median="$(printf '%s\n' "${pairs[@]}" | sort -n | sed -n 2p)"
 other_stop
@@ -183,7 +185,6 @@ fi
 echo "Floor, mix: $floor_row"
 
 out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
-ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}x' if b else 'n/a')" "$1" "$2"; }
 {
   echo "# List endpoint, $store, $calls calls"
   echo
@@ -205,7 +206,7 @@ ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]);
   echo "| store floor: COUNT(*) + ORDER BY/LIMIT/OFFSET, no HTTP ($floor_how) | ${floor_row//|/ | } |"
   echo
   echo "- CallLog / store floor: **$(ratio "${ours%%|*}" "$floor_rps")** (target: at least 2x)"
-  echo "- CallLog / framework ceiling: **${pairs_median}x**, the median of three pairs of ${pair_duration}s windows back to back (${pairs[*]}); the ${mix_duration}s windows above: $(ratio "${ours%%|*}" "${ceiling_row%%|*}") (target: at least 0.25x)"
+  echo "- CallLog / framework ceiling: **${pairs_median}**, the median of three pairs of ${pair_duration}s windows back to back (${pairs[*]}); the ${mix_duration}s windows above: $(ratio "${ours%%|*}" "${ceiling_row%%|*}") (target: at least 0.25x)"
   echo "- Remembering no page starts: $(ratio "${ours_plain%%|*}" "$floor_rps") the store floor, $(ratio "${ours_plain%%|*}" "${ceiling_row%%|*}") the framework ceiling"
   echo "- Server peak RSS after the mix: $(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 )) MiB"
   echo
