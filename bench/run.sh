@@ -128,9 +128,33 @@ mix() { BENCH_KEY="$key" BENCH_DEEP_PAGE=$(( deep_offset / 10 + 1 )) wrk_row -t2
 # with the load on both cores, CallLog's tiered JIT takes 10-15 s to settle (PostgreSQL at 1M: the mix's
 # 10 s window after a 5 s warm-up ran at 1,222 requests/s, the next three at 1,593-1,720).
 warm() { mix "$1" 15 >/dev/null; }
+# CPU time around a window, for where the machine's time goes per request. cpu_mark PID: clock ticks used
+# so far by PID, by PostgreSQL's processes (the postmaster and its children; 0 for SQLite, which runs inside
+# the server), by the whole machine, and the machine's ticks busy or not.
+store_pids() {
+  [ "$store" = postgres ] || return 0
+  local postmaster
+  postmaster="$(head -n 1 "$work/pg/data/postmaster.pid")"
+  echo "$postmaster" && pgrep -P "$postmaster" || true
+}
+ticks_of() { local sum=0 pid; for pid in "$@"; do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo "$sum"; }
+# shellcheck disable=SC2046
+cpu_mark() { echo "$(ticks_of "$1") $(ticks_of $(store_pids)) $(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)"; }
+# cpu_per_request BEFORE AFTER REQUESTS_PER_S SECONDS: microseconds per request of the server, the store's
+# processes, everything else busy (wrk, the kernel's threads), the machine busy, and the machine in all.
+cpu_per_request() {
+  python3 -c "
+import os, sys
+b, a = [list(map(int, x.split())) for x in sys.argv[1:3]]
+n = float(sys.argv[3]) * float(sys.argv[4])
+us = [(y - x) * 1e6 / os.sysconf('SC_CLK_TCK') / n for x, y in zip(b, a)]
+print(' '.join(f'{v:.0f}' for v in (us[0], us[1], us[2] - us[0] - us[1], us[2], us[3])))" "$1" "$2" "$3" "$4"
+}
 warm "$base"
+mark="$(cpu_mark "$server")"
 ours="$(mix "$base")"
-echo "CallLog, mix: $ours"
+read -r cpu_server cpu_store cpu_rest cpu_busy cpu_all <<<"$(cpu_per_request "$mark" "$(cpu_mark "$server")" "${ours%%|*}" "$mix_duration")"
+echo "CallLog, mix: $ours; CPU per request, microseconds: server $cpu_server, store $cpu_store, rest $cpu_rest"
 # other_start PORT LOG COMMAND...: starts another server on PORT (stopped by the trap if the run ends
 # early), waits for it and warms it; other_stop stops it.
 other_start() {
@@ -154,7 +178,9 @@ echo "CallLog, mix, no remembered page starts: $ours_plain"
 ceiling_url="http://127.0.0.1:$ceiling_port"
 other_start "$ceiling_port" "$work/ceiling.log" \
   env BENCH_KEY="$key" BODIES_DIR="$bodies" dotnet "$work/ceiling/Ceiling.dll" --urls "$ceiling_url"
+mark="$(cpu_mark "$other")"
 ceiling_row="$(mix "$ceiling_url")"
+read -r ceil_server _ ceil_rest ceil_busy ceil_all <<<"$(cpu_per_request "$mark" "$(cpu_mark "$other")" "${ceiling_row%%|*}" "$mix_duration")"
 # ratio A B [DIGITS]: A / B as "0.25x" (two decimals unless DIGITS says otherwise).
 ratio() { python3 -c "import sys; a, b, d = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]); print(f'{a / b:.{d}f}x' if b else 'n/a')" "$1" "$2" "${3:-2}"; }
 # The ratio to the ceiling again in three pairs of windows a third as long, CallLog and the ceiling back to back:
@@ -209,6 +235,24 @@ out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
   echo "- CallLog / framework ceiling: **${pairs_median}**, the median of three pairs of ${pair_duration}s windows back to back (${pairs[*]}); the ${mix_duration}s windows above: $(ratio "${ours%%|*}" "${ceiling_row%%|*}") (target: at least 0.25x)"
   echo "- Remembering no page starts: $(ratio "${ours_plain%%|*}" "$floor_rps") the store floor, $(ratio "${ours_plain%%|*}" "${ceiling_row%%|*}") the framework ceiling"
   echo "- Server peak RSS after the mix: $(( $(awk '/VmHWM/ {print $2}' /proc/$server/status) / 1024 )) MiB"
+  echo
+  echo "## Where the machine's CPU time goes"
+  echo
+  echo "Microseconds of CPU per request in the ${mix_duration}s windows above, from the processes' and the machine's clock ticks."
+  echo
+  echo "| per request | CallLog | framework ceiling |"
+  echo "|---|---:|---:|"
+  echo "| the server process | $cpu_server us | $ceil_server us |"
+  [ "$store" = postgres ] && echo "| PostgreSQL's processes | $cpu_store us | - |"
+  echo "| everything else busy (wrk, the kernel's threads) | $cpu_rest us | $ceil_rest us |"
+  echo "| the machine busy, of all it had ($(nproc) cores) | $cpu_busy of $cpu_all us | $ceil_busy of $ceil_all us |"
+  echo
+  if [ "$store" = postgres ]; then
+    store_bound="$(python3 -c "import os, sys; print(round(os.cpu_count() * 1e6 / (float(sys.argv[1]) + float(sys.argv[2]))))" "$cpu_store" "$cpu_rest")"
+    echo "- What PostgreSQL's processes and the rest take per request leaves room for at most $(python3 -c "import sys; print(f'{int(sys.argv[1]):,}')" "$store_bound") requests/s on this machine even if the server took no CPU at all: $(ratio "$store_bound" "${ceiling_row%%|*}") the framework ceiling."
+  else
+    echo "- SQLite runs inside the server process; its share of the server's time is in the profiles in docs/scaling.md."
+  fi
   echo
   echo "## One request shape at a time"
   echo
