@@ -248,8 +248,8 @@ out="$here/results/$(date -u +%Y-%m-%d)-$store-$calls.md"
   echo "| the machine busy, of all it had ($(nproc) cores) | $cpu_busy of $cpu_all us | $ceil_busy of $ceil_all us |"
   echo
   if [ "$store" = postgres ]; then
-    store_bound="$(python3 -c "import os, sys; print(round(os.cpu_count() * 1e6 / (float(sys.argv[1]) + float(sys.argv[2]))))" "$cpu_store" "$cpu_rest")"
-    echo "- What PostgreSQL's processes and the rest take per request leaves room for at most $(python3 -c "import sys; print(f'{int(sys.argv[1]):,}')" "$store_bound") requests/s on this machine even if the server took no CPU at all: $(ratio "$store_bound" "${ceiling_row%%|*}") the framework ceiling."
+    read -r store_bound store_bound_text <<<"$(python3 -c "import os, sys; b = round(os.cpu_count() * 1e6 / (float(sys.argv[1]) + float(sys.argv[2]))); print(b, f'{b:,}')" "$cpu_store" "$cpu_rest")"
+    echo "- What PostgreSQL's processes and the rest take per request leaves room for at most $store_bound_text requests/s on this machine even if the server took no CPU at all: $(ratio "$store_bound" "${ceiling_row%%|*}") the framework ceiling."
   else
     echo "- SQLite runs inside the server process; its share of the server's time is in the profiles in docs/scaling.md."
   fi
