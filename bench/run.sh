@@ -100,7 +100,7 @@ scenarios=(
   "contact_id|contact_id=$contact"
   "sort=started_at (oldest first)|sort=started_at"
   "sort=-duration_seconds (longest first)|sort=-duration_seconds"
-  "q=premium (no index: reads the workspace)|q=premium"
+  "q=premium (no index: reads the workspace; at most two searches at once, the rest answered 503 server_busy, counted as errors)|q=premium"
 )
 
 # wrk's summary as "requests/s|p50|p99|p999|errors".
