@@ -295,6 +295,28 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
     }
 
     [Fact]
+    public async Task TextThatIsNotUtf8IsAValidationErrorNotAServerError()
+    {
+        // The JSON parser lets any bytes through inside a string; reading them back would throw.
+        var id = NewId();
+        var body = Encoding.UTF8.GetBytes(Body(id).Replace("\"summary\":\"", "\"summary\":\"\u0001", StringComparison.Ordinal));
+        var at = Array.IndexOf(body, (byte)1);
+        byte[] surrogate = [0xED, 0xA0, 0x80]; // U+D800 written as UTF-8, which UTF-8 forbids
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}")
+        {
+            Content = new ByteArrayContent([.. body[..at], .. surrogate, .. body[(at + 1)..]]),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", server.Writer);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await server.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Contains("field 'summary' is not valid UTF-8", await response.ErrorAsync(HttpStatusCode.BadRequest, "validation_error"), StringComparison.Ordinal);
+        using var get = await SendAsync(HttpMethod.Get, id, server.Reader);
+        await get.ErrorAsync(HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task AWrongContentTypeIs415AndAnOversizedBodyIs413()
     {
         var id = NewId();

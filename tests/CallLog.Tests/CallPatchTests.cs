@@ -125,6 +125,9 @@ public abstract class CallPatchTests<TStore>(WritableServer<TStore> server) wher
     [InlineData("""{"id":"call_other"}""", "'id' must match")]
     [InlineData("""["status","completed"]""", "a merge patch must be a JSON object")]
     [InlineData("""{"status":""", "line 1")]
+    [InlineData("""{"summary":"\ud800"}""", "field 'summary' has an escaped lone surrogate")]
+    [InlineData("""{"metadata":{"tags":["ok","a\u0000"]}}""", "field 'metadata.tags[1]' contains a NUL character")]
+    [InlineData("""{"metadata":{"k\u0000":1}}""", "a field name in 'metadata' contains a NUL character")]
     public async Task BadPatchesNameTheProblemAndChangeNothing(string patch, string expected)
     {
         var (id, etag) = await StartCallAsync();

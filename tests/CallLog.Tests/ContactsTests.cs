@@ -128,6 +128,8 @@ public abstract class ContactsTests<TStore>(WritableServer<TStore> server) where
     [InlineData("""{"id":999999999}""", "field 'id' must match the id in the URL")]
     [InlineData("""{"nickname":"Al"}""", "field 'nickname' is not part of a contact")]
     [InlineData("""{"name":""", "line 1")]
+    [InlineData("""{"name":"Al\u0000"}""", "field 'name' contains a NUL character")]
+    [InlineData("""{"company":"\udc00x"}""", "field 'company' has an escaped lone surrogate")]
     public async Task BadContactBodiesAreNamedAndChangeNothing(string body, string expected)
     {
         var id = NewContactId();
@@ -145,6 +147,7 @@ public abstract class ContactsTests<TStore>(WritableServer<TStore> server) where
     [InlineData("/api/v1/contacts?limit=500", "limit must be an integer from 1 to 100")]
     [InlineData("/api/v1/contacts?search=%20%20", "search must be 1-200 characters")]
     [InlineData("/api/v1/contacts?q=ada", "Unknown query parameter 'q'")]
+    [InlineData("/api/v1/contacts?search=ada%00", "Query parameter 'search' contains a NUL character")]
     public async Task BadReadsAreNamed(string url, string expected)
     {
         using var response = await server.Client.GetAsync(url, server.ContactsReader);

@@ -248,6 +248,9 @@ public static class BadImportLines
         { Replace("\"id\":\"call_bad\"", "\"id\":\"call_bad\",\"id\":\"call_other\""), "'id' appears more than once" },
         { Replace("\"status\":\"completed\"", "\"status\":\"in-progress\""), "'ended_at' must be null" },
         { Replace("\"agent_id\":\"assistant_12345\"", "\"agent_id\":\"\""), "'agent_id'" },
+        // Valid JSON, but not text: PostgreSQL refuses NUL, and a lone surrogate has no UTF-8 form.
+        { Replace("\"name\":\"John Doe\"", "\"name\":\"John\\u0000Doe\""), "field 'contact.name' contains a NUL character" },
+        { Replace("\"summary\":\"", "\"summary\":\"\\ud800"), "field 'summary' has an escaped lone surrogate" },
     };
 
     private static readonly string Good = TestCall.Completed("call_bad").ToJson();

@@ -28,6 +28,8 @@ public abstract class ValidationTests<TStore>(KnownCallsServer<TStore> server) w
     [InlineData("?status=completed&status=failed", "status")]
     [InlineData("?page=1&page=1", "page")]
     [InlineData("?agent_id=a&agent_id=b", "agent_id")]
+    [InlineData("?agent_id=%00", "agent_id")]
+    [InlineData("?q=premium%00", "q")]
     public async Task InvalidQueriesGetValidationErrorsNamingTheParameter(string query, string parameter)
     {
         using var response = await server.Client.GetAsync($"/api/v1/calls{query}", server.AcmeReader);

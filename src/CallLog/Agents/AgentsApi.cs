@@ -44,7 +44,7 @@ internal static class AgentsApi
     public static async Task<Results<Ok<AgentPage>, BadRequest<ApiError>>> ListAgents(
         HttpRequest request, ClaimsPrincipal user, AgentStore agents, CancellationToken cancellationToken)
     {
-        var error = QueryParameters.CheckNames(request.Query, ListParameters);
+        var error = QueryParameters.Check(request.Query, ListParameters);
         var page = PageRequest.Parse(request.Query, 10, ref error);
         return error is not null
             ? TypedResults.BadRequest(error)

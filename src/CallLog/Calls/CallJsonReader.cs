@@ -25,6 +25,11 @@ internal static class CallJsonReader
         try
         {
             using var document = JsonDocument.Parse(json);
+            if (JsonText.FirstProblem(document.RootElement) is { } problem)
+            {
+                error = $"text that cannot be stored: {problem}";
+                return null;
+            }
             return Read(document.RootElement, out error);
         }
         catch (JsonException ex)

@@ -26,7 +26,7 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
 
     public static CallListQuery? Parse(IQueryCollection query, out ApiError? error)
     {
-        error = QueryParameters.CheckNames(query, Known);
+        error = QueryParameters.Check(query, Known);
         if (error is not null)
         {
             return null;

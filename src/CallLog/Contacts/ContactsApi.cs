@@ -47,7 +47,7 @@ internal static class ContactsApi
     public static async Task<Results<Ok<ContactPage>, BadRequest<ApiError>>> ListContacts(
         HttpRequest request, ClaimsPrincipal user, ContactStore contacts, CancellationToken cancellationToken)
     {
-        var error = QueryParameters.CheckNames(request.Query, ListParameters);
+        var error = QueryParameters.Check(request.Query, ListParameters);
         var page = PageRequest.Parse(request.Query, 25, ref error);
         string? search = request.Query["search"];
         if (error is null && search is not null && (search.Trim().Length == 0 || search.Length > MaxSearchLength))

@@ -6,7 +6,8 @@ namespace CallLog.Json;
 
 /// <summary>
 /// Reads a JSON request body within a size limit, answering each way it can be wrong with its own
-/// error: 415 for another content type, 413 past the limit, 400 naming where the JSON breaks.
+/// error: 415 for another content type, 413 past the limit, 400 naming where the JSON breaks or which
+/// string no store can keep (<see cref="JsonText"/>).
 /// </summary>
 internal static class JsonBody
 {
@@ -49,15 +50,22 @@ internal static class JsonBody
                 return (null, TooLarge());
             }
         }
+        JsonDocument document;
         try
         {
-            return (JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)), null);
+            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
         }
         catch (JsonException ex)
         {
             return (null, TypedResults.BadRequest(ApiError.Validation(
                 $"The body is not valid JSON: the problem is at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.")));
         }
+        if (JsonText.FirstProblem(document.RootElement) is { } problem)
+        {
+            document.Dispose();
+            return (null, TypedResults.BadRequest(ApiError.Validation($"The body has text that cannot be stored: {problem}.")));
+        }
+        return (document, null);
     }
 
     private static JsonHttpResult<ApiError> TooLarge() =>

@@ -5,15 +5,16 @@ using CallLog.Json;
 namespace CallLog.Paging;
 
 /// <summary>
-/// The query-string rules every list endpoint shares: only known parameters, each at most once, and
-/// integers written as plain digits within range. Each failure is a 400 naming the parameter.
+/// The query-string rules every list endpoint shares: only known parameters, each at most once, no NUL
+/// characters (no stored text has one, and PostgreSQL refuses them even in a comparison), and integers
+/// written as plain digits within range. Each failure is a 400 naming the parameter.
 /// </summary>
 internal static class QueryParameters
 {
     /// <summary>The key may always travel as <c>api_key</c>; it is not a filter.</summary>
     private const string ApiKey = "api_key";
 
-    public static ApiError? CheckNames(IQueryCollection query, string[] allowed)
+    public static ApiError? Check(IQueryCollection query, string[] allowed)
     {
         foreach (var (name, values) in query)
         {
@@ -24,6 +25,10 @@ internal static class QueryParameters
             if (values.Count > 1)
             {
                 return ApiError.Validation($"Query parameter '{name}' was given {values.Count} times; give it once.");
+            }
+            if (values.ToString().Contains('\0', StringComparison.Ordinal))
+            {
+                return ApiError.Validation($"Query parameter '{name}' contains a NUL character (%00), which no stored text has.");
             }
         }
         return null;
