@@ -60,6 +60,26 @@ public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TS
         Assert.Contains("\"permissions\":[\"can_read_calls\",\"can_read_agents\",\"can_read_contacts\"]", keys.Stdout, StringComparison.Ordinal);
         Assert.Contains(key[..12], keys.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ServeOnATakenPortOrABadAddressSaysSoInOneLine()
+    {
+        var taken = server.Client.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        foreach (var (urls, expected) in new[]
+        {
+            (taken, "address already in use"),
+            ("http://127.0.0.1:99999", "must be from 0 to 65535"),
+            ("ftp://127.0.0.1:5000", "must start with http:// or https://"),
+            ("not a url", "is not an address to listen on"),
+        })
+        {
+            var result = await server.Store.RunAsync("serve", "--urls", urls);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr + result.Stdout, StringComparison.Ordinal); // no stack trace
+        }
+    }
 }
 
 public sealed class ServeDemoTestsOnSqlite(DemoServer<SqliteStore> server) : ServeDemoTests<SqliteStore>(server), IClassFixture<DemoServer<SqliteStore>>;

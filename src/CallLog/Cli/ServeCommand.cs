@@ -1,10 +1,13 @@
 using System.CommandLine;
+using System.Net;
 using CallLog.Calls;
 using CallLog.Demo;
 using CallLog.Hosting;
 using CallLog.Keys;
 using CallLog.Storage;
 using CallLog.Workspaces;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace CallLog.Cli;
 
@@ -23,23 +26,68 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the HTTP API.") { urls, demo };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var listen = parse.GetValue(urls)!;
+            if (ListenProblem(listen) is { } problem)
+            {
+                return CliSupport.Fail(problem);
+            }
             if (CliSupport.OpenDatabase(parse) is not { } database)
             {
                 return 1;
             }
             // Last out, after the server has stopped: closing the store's connections checkpoints SQLite's WAL.
             using var store = database;
-            var listen = parse.GetValue(urls)!;
             if (parse.GetValue(demo))
             {
                 await PrepareDemoAsync(database, listen, cancellationToken);
             }
             await using var app = await WebApp.BuildAsync(database, listen, cancellationToken);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                return CliSupport.Fail($"cannot listen: {ex.Message}"); // e.g. "Failed to bind to address …: address already in use."
+            }
+            catch (OptionsValidationException ex)
+            {
+                return CliSupport.Fail($"a setting is not valid: {ex.Message}");
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Each address as Kestrel will read it, with a port it can open; null when all are fine.</summary>
+    private static string? ListenProblem(string listen)
+    {
+        if (string.IsNullOrWhiteSpace(listen))
+        {
+            return "--urls is empty; give an address like http://127.0.0.1:8080.";
+        }
+        foreach (var url in listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            BindingAddress address;
+            try
+            {
+                address = BindingAddress.Parse(url);
+            }
+            catch (FormatException)
+            {
+                return $"--urls: '{url}' is not an address to listen on; use one like http://127.0.0.1:8080 (several separated by ';').";
+            }
+            if (address.Scheme is not ("http" or "https"))
+            {
+                return $"--urls: '{url}' must start with http:// or https://.";
+            }
+            if (!address.IsUnixPipe && address.Port is < 0 or > IPEndPoint.MaxPort)
+            {
+                return $"--urls: the port of '{url}' must be from 0 to {IPEndPoint.MaxPort}.";
+            }
+        }
+        return null;
     }
 
     private static async Task PrepareDemoAsync(Database database, string listen, CancellationToken cancellationToken)

@@ -25,6 +25,11 @@ internal static class WebApp
         // Logging: the framework's own request line prints raw query strings (api_key); ours redacts them.
         // Written to the console in batches (ConsoleLogs).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // A failed start (a port in use, a setting out of range) is reported by `serve` in one line; the host
+        // would log it first with its stack trace. Only the host's errors before the start are dropped.
+        WebApplication? app = null;
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information &&
+            (level < LogLevel.Error || app is { Lifetime.ApplicationStarted.IsCancellationRequested: true }));
         builder.Logging.AddConsoleLogs(builder.Configuration);
 
         // Store: one database object for the whole process.
@@ -63,7 +68,7 @@ internal static class WebApp
         builder.Services.AddApiKeyAuthentication(builder.Configuration);
         builder.Services.AddKeyRateLimits(builder.Configuration);
 
-        var app = builder.Build();
+        app = builder.Build();
         // Before the first request: every node signs and checks cursors with the store's one key.
         await app.Services.GetRequiredService<CursorCodec>().InitializeAsync(cancellationToken);
         app.UseRequestIds();

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using CallLog.Json;
 using Dapper;
 
 namespace CallLog.Workspaces;
@@ -14,7 +15,7 @@ internal static partial class WorkspaceStore
 
     public static string? Validate(string name) => NamePattern().IsMatch(name)
         ? null
-        : $"--workspace '{name}' is not a workspace name: use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit.";
+        : $"--workspace '{JsonFields.Clip(name)}' is not a workspace name: use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit.";
 
     public static async Task<long> EnsureAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken)
     {
