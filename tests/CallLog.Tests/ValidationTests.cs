@@ -69,6 +69,26 @@ public abstract class ValidationTests<TStore>(KnownCallsServer<TStore> server) w
     }
 
     [Fact]
+    public async Task ABodyWithBrokenChunkedFramingIsA400NotA500()
+    {
+        // HttpClient cannot send this; a raw connection can. "zz" is not a chunk size.
+        var address = server.Client.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
+        await using var stream = tcp.GetStream();
+        var request = $"PUT /api/v1/calls/call_chunked HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {server.AcmeWriterOnly}\r\n" +
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request), TestContext.Current.CancellationToken);
+
+        using var reader = new StreamReader(stream);
+        var response = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("HTTP/1.1 400", response, StringComparison.Ordinal);
+        Assert.Contains("\"error\":\"validation_error\"", response, StringComparison.Ordinal);
+        Assert.Contains("could not be read", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AVeryLongAgentIdIsAnsweredNotCrashedOn()
     {
         using var response = await server.Client.GetAsync($"/api/v1/calls?agent_id={new string('x', 4000)}", server.AcmeReader);

@@ -34,6 +34,8 @@ internal static class ApiErrorHandling
             return WriteAsync(http.Response, http.Response.StatusCode, new ApiError(code, message));
         });
         // A client that hung up gets no answer, and its canceled (or interrupted) query is not an error.
+        // A body the server could not read (broken chunked framing, cut short, sent too slowly) is the
+        // client's error, answered with the status the server chose and its reason; nothing is logged.
         app.Use(async (context, next) =>
         {
             try
@@ -43,6 +45,11 @@ internal static class ApiErrorHandling
             catch (Exception) when (context.RequestAborted.IsCancellationRequested)
             {
                 context.Response.StatusCode = 499;
+            }
+            catch (BadHttpRequestException bad) when (!context.Response.HasStarted)
+            {
+                var (code, _) = ErrorCodes.ForStatus(bad.StatusCode, context.Request.Method, context.Request.Path);
+                await WriteAsync(context.Response, bad.StatusCode, new ApiError(code, $"The request could not be read: {bad.Message}"));
             }
         });
         return app;
