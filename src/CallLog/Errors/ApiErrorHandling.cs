@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CallLog.Errors;
 
@@ -15,17 +17,16 @@ internal static class ApiErrorHandling
         {
             ExceptionHandler = context =>
             {
-                if (IsBusy(context.Features.Get<IExceptionHandlerFeature>()?.Error))
+                if (Unavailable(context.Features.Get<IExceptionHandlerFeature>()?.Error) is { } unavailable)
                 {
-                    context.Response.Headers.RetryAfter = "1";
-                    return WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable,
-                        new ApiError(ErrorCodes.Busy, "The store is saturated (no free connection, or no answer in time); retry in a second."));
+                    context.Response.Headers.RetryAfter = unavailable.RetryAfter;
+                    return WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, new ApiError(ErrorCodes.Busy, unavailable.Message));
                 }
                 return WriteAsync(context.Response, StatusCodes.Status500InternalServerError,
                     new ApiError(ErrorCodes.ServerError, "An unexpected server error occurred."));
             },
             // The framework logs the exception once; we add nothing that could echo request data.
-            StatusCodeSelector = error => IsBusy(error) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = error => Unavailable(error) is not null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(context =>
         {
@@ -56,11 +57,22 @@ internal static class ApiErrorHandling
     }
 
     /// <summary>
-    /// Npgsql gave up waiting: for a pooled connection (all of Maximum Pool Size in use for Timeout
-    /// seconds) or for the server's answer. The request was fine and the node is saturated: 503 and a
-    /// retry, not a 500.
+    /// Failures of the store, not of the request, answered 503 with a time to retry instead of 500: Npgsql
+    /// gave up waiting for a pooled connection (all of Maximum Pool Size in use for Timeout seconds) or for
+    /// the server's answer; or PostgreSQL cannot be reached or is shutting down, restarting or out of
+    /// connections (what Npgsql calls transient); or SQLite's file stayed locked past the busy timeout (an
+    /// import holding it). Null for anything else.
     /// </summary>
-    private static bool IsBusy(Exception? error) => error is Npgsql.NpgsqlException { InnerException: TimeoutException };
+    private static (string Message, string RetryAfter)? Unavailable(Exception? error) => error switch
+    {
+        NpgsqlException { InnerException: TimeoutException } =>
+            ("The store is saturated (no free connection, or no answer in time); retry in a second.", "1"),
+        NpgsqlException { IsTransient: true } =>
+            ("The store cannot be reached or is restarting; retry in a few seconds.", "5"),
+        SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED } =>
+            ("The store is locked by another process (an import, perhaps); retry in a few seconds.", "5"),
+        _ => null,
+    };
 
     private static Task WriteAsync(HttpResponse response, int status, ApiError error)
     {
