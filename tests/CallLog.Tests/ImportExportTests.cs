@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CallLog.Tests.Infrastructure;
 
@@ -201,6 +202,25 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         // The offset is converted to UTC, and every field is written, nulls included.
         Assert.Equal("""{"id":"call_min","agent_id":"a1","agent_name":null,"status":"in-progress","type":"inbound","phone_number":"+442071234567","started_at":"2025-04-23T12:30:45Z","ended_at":null,"duration_seconds":null,"summary":null,"recording_url":null,"contact":null}""", exported[1]);
         Assert.Equal(nulls, exported[0]);
+    }
+
+    [Fact]
+    public async Task AnExportToAFullDiskSaysSoInOneLine()
+    {
+        await Store.ImportAsync([TestCall.Completed("call_full")]);
+        // Standard output on /dev/full, as a shell redirect to a full disk does; the test's own pipes cannot do that.
+        var info = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-c", "exec dotnet \"$0\" export --db \"$1\" > /dev/full", CallLogProcess.DllPath, Store.Db })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("error: writing the export failed: No space left on device", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,10 +17,19 @@ internal static class ExportCommand
             {
                 return 1;
             }
-            await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
-            var calls = CallExport.RunAsync(database, name, filter, cancellationToken);
-            await Ndjson.WriteAsync(calls, stdout, cancellationToken);
-            return 0;
+            await using var console = Console.OpenStandardOutput();
+            // Not disposed: WriteAsync flushes it, and after a failed write its flush would only fail again.
+            var stdout = new BufferedStream(console, 1 << 16);
+            try
+            {
+                await Ndjson.WriteAsync(CallExport.RunAsync(database, name, filter, cancellationToken), stdout, cancellationToken);
+                return 0;
+            }
+            catch (IOException ex)
+            {
+                // Standard output is a full disk or a file system that went away; what was written stays written.
+                return CliSupport.Fail($"writing the export failed: {ex.Message}");
+            }
         });
         return command;
     }
