@@ -60,15 +60,16 @@ internal static class ApiErrorHandling
     /// Failures of the store, not of the request, answered 503 with a time to retry instead of 500: Npgsql
     /// gave up waiting for a pooled connection (all of Maximum Pool Size in use for Timeout seconds) or for
     /// the server's answer; or PostgreSQL cannot be reached or is shutting down, restarting or out of
-    /// connections (what Npgsql calls transient); or SQLite's file stayed locked past the busy timeout (an
-    /// import holding it). Null for anything else.
+    /// connections or disk (what Npgsql calls transient: also a deadlock, which CallLog's one-call writes
+    /// have not shown, 2,400 concurrent swaps checked); or SQLite's file stayed locked past the busy timeout
+    /// (an import holding it). Null for anything else.
     /// </summary>
     private static (string Message, string RetryAfter)? Unavailable(Exception? error) => error switch
     {
         NpgsqlException { InnerException: TimeoutException } =>
             ("The store is saturated (no free connection, or no answer in time); retry in a second.", "1"),
         NpgsqlException { IsTransient: true } =>
-            ("The store cannot be reached or is restarting; retry in a few seconds.", "5"),
+            ("The store cannot be reached, is restarting or is out of resources; retry in a few seconds.", "5"),
         SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED } =>
             ("The store is locked by another process (an import, perhaps); retry in a few seconds.", "5"),
         _ => null,
