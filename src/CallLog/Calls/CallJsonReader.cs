@@ -25,7 +25,8 @@ internal static class CallJsonReader
         try
         {
             using var document = JsonDocument.Parse(json);
-            if (JsonText.FirstProblem(document.RootElement) is { } problem)
+            // A line read as text is valid Unicode already: only an escape can hide a NUL or a lone surrogate.
+            if (json.Contains('\\', StringComparison.Ordinal) && JsonText.FirstProblem(document.RootElement) is { } problem)
             {
                 error = $"text that cannot be stored: {problem}";
                 return null;
