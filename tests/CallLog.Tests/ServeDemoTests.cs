@@ -71,6 +71,7 @@ public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TS
             ("http://127.0.0.1:99999", "must be from 0 to 65535"),
             ("ftp://127.0.0.1:5000", "must start with http:// or https://"),
             ("not a url", "is not an address to listen on"),
+            ("http://192.0.2.1:5000", "cannot listen on http://192.0.2.1:5000: Cannot assign requested address"), // TEST-NET: not this machine's
         })
         {
             var result = await server.Store.RunAsync("serve", "--urls", urls);

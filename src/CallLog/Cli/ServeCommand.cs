@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Net.Sockets;
 using CallLog.Calls;
 using CallLog.Demo;
 using CallLog.Hosting;
@@ -49,6 +50,12 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 return CliSupport.Fail($"cannot listen: {ex.Message}"); // e.g. "Failed to bind to address …: address already in use."
+            }
+            catch (SocketException ex)
+            {
+                // An address this machine does not have, or a port below 1024 without the right to bind it.
+                var hint = ex.SocketErrorCode == SocketError.AccessDenied ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE)" : "";
+                return CliSupport.Fail($"cannot listen on {listen}: {ex.Message}{hint}.");
             }
             catch (OptionsValidationException ex)
             {
