@@ -18,6 +18,7 @@ public sealed class StoreOptionTests
     [InlineData("postgres://", "not a PostgreSQL URL")]
     [InlineData("postgres://user:pw@localhost:5432", "names no database")]
     [InlineData("postgresql://user:pw@localhost:5432/db?nosuchoption=1", "nosuchoption")]
+    [InlineData("postgres://user:pw@localhost:5432/db?Multiplexing=true", "Multiplexing is not supported")]
     public async Task AMalformedPostgresUrlIsAClearError(string url, string expected)
     {
         var result = await CallLogProcess.RunAsync(["migrate", "--db", url]);

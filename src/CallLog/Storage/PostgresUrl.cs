@@ -64,6 +64,14 @@ internal static class PostgresUrl
             error = $"--db: {ex.Message}";
             return false;
         }
+        if (builder.Multiplexing)
+        {
+            // Npgsql refuses synchronous commands on a multiplexing data source; migrations and the key
+            // commands run some, so every command would fail at its first statement with a stack trace.
+            builder = null;
+            error = "--db: Multiplexing is not supported by CallLog; leave it out of the URL.";
+            return false;
+        }
         error = null;
         return true;
     }
