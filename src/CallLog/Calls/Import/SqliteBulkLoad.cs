@@ -24,10 +24,13 @@ internal sealed class SqliteBulkLoad
     public static async Task<long> ThresholdAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         // Small imports never pay for a rebuild of the whole table: the switch happens only once an import
-        // has written as many calls as the table held before it (and at least BulkMinimumRows).
+        // has written as many calls as the table held before it (and at least BulkMinimumRows). Into an
+        // empty table it happens at once: the builds then sort only what this import wrote, and the first
+        // calls, written while the JIT is busiest, skip the index writes too (100k calls: median 80k -> 84k
+        // calls/s in seven alternated pairs; a 3-call import into an empty store takes ~13 ms more).
         // MAX(rowid) is one B-tree descent, and never below the row count.
         var existing = await connection.ExecuteScalarAsync<long>(CallImporter.Untimed("SELECT COALESCE(MAX(rowid), 0) FROM calls", transaction, cancellationToken));
-        return Math.Max(existing, CallImporter.BulkMinimumRows);
+        return existing == 0 ? 0 : Math.Max(existing, CallImporter.BulkMinimumRows);
     }
 
     public static async Task<SqliteBulkLoad> BeginAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
