@@ -6,6 +6,9 @@ namespace CallLog.Tests;
 
 public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStore : TestStore, new()
 {
+    private const string Tallies = "SELECT agent_id, status, type, calls FROM call_tallies WHERE calls > 0 ORDER BY 1, 2, 3";
+    private const string Counted = "SELECT agent_id, status, type, COUNT(*) FROM calls GROUP BY agent_id, status, type ORDER BY 1, 2, 3";
+
     private async Task<string> ExportAsync(params string[] args) => (await Store.SucceedAsync(["export", .. args])).Stdout;
 
     private async Task<string> WriteFileAsync(IEnumerable<string> lines)
@@ -67,8 +70,6 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
     [InlineData(false)]
     public async Task ALargeImportLeavesIndexesTriggersAndTalliesAsTheyShouldBe(bool repeats)
     {
-        const string Tallies = "SELECT agent_id, status, type, calls FROM call_tallies WHERE calls > 0 ORDER BY 1, 2, 3";
-        const string Counted = "SELECT agent_id, status, type, COUNT(*) FROM calls GROUP BY agent_id, status, type ORDER BY 1, 2, 3";
         string[] agents = ["assistant_1", "assistant_2", "assistant_3"];
         string[] statuses = ["completed", "failed"];
         // 12k calls across agents, statuses and types, then 1k of them again with another status and agent:
@@ -107,6 +108,33 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         await Store.ImportAsync([TestCall.Completed("call_000000", "assistant_9") with { Status = "failed" }, TestCall.Completed("call_new", "assistant_9")]);
         Assert.Equal(await Store.QueryAsync(Counted), await Store.QueryAsync(Tallies));
         Assert.Equal(rebuilt, await Store.QueryAsync(Store.CallsIndexIdentitySql));
+    }
+
+    /// <summary>
+    /// A small import into an empty store (on SQLite the bulk path from its first call) leaves the schema as
+    /// it was and tallies equal to a count of the rows; the next, into a store that holds calls, goes
+    /// through the triggers and keeps them so.
+    /// </summary>
+    [Fact]
+    public async Task ASmallImportIntoAnEmptyStoreLeavesIndexesTriggersAndTalliesAsTheyShouldBe()
+    {
+        await Store.SucceedAsync("migrate");
+        var schema = await Store.QueryAsync(Store.CallsSchemaSql);
+        var before = await Store.QueryAsync(Store.CallsIndexIdentitySql);
+
+        await Store.ImportAsync([TestCall.Completed("call_1", "assistant_1"), TestCall.Completed("call_2", "assistant_2") with { Status = "failed" }, TestCall.Completed("call_3", "assistant_1")]);
+
+        Assert.Equal(schema, await Store.QueryAsync(Store.CallsSchemaSql));
+        var indexes = await Store.QueryAsync(Store.CallsIndexIdentitySql);
+        // SQLite rebuilt them (the bulk path); PostgreSQL's bulk path starts at BulkMinimumRows.
+        Assert.Equal(Store is SqliteStore, !indexes.Intersect(before).Any());
+        Assert.Equal(["assistant_1|1|2|2", "assistant_2|2|2|1"], await Store.QueryAsync(Tallies));
+        Assert.Equal(await Store.QueryAsync(Counted), await Store.QueryAsync(Tallies));
+
+        await Store.ImportAsync([TestCall.Completed("call_1", "assistant_2"), TestCall.Completed("call_4", "assistant_2")]);
+        Assert.Equal(["assistant_1|1|2|1", "assistant_2|1|2|2", "assistant_2|2|2|1"], await Store.QueryAsync(Tallies));
+        Assert.Equal(await Store.QueryAsync(Counted), await Store.QueryAsync(Tallies));
+        Assert.Equal(indexes, await Store.QueryAsync(Store.CallsIndexIdentitySql));
     }
 
     [Fact]
