@@ -15,4 +15,12 @@ var root = new RootCommand("CallLog: call records for voice-AI agent platforms, 
     DemoCommand.Create(),     // demo [--calls N] [--seed S]
     ExplainCommand.Create(),  // explain: the store's plans for one list request
 };
-return await root.Parse(args).InvokeAsync();
+try
+{
+    // What a command did not foresee still leaves as one line naming the cause, never a stack trace.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception ex)
+{
+    return CliSupport.Fail(CliSupport.Describe(ex));
+}

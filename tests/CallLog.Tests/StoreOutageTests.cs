@@ -3,32 +3,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>A node whose way to PostgreSQL runs through a forwarder the test can cut: a partition, or a restart, on demand.</summary>
-public sealed class PartitionedServer : CallLogServer<PostgresStore>
-{
-    public Partition Partition { get; } = new();
-
-    public string Key { get; private set; } = "";
-
-    protected override string ServeDb
-    {
-        get
-        {
-            var port = new Uri(Store.Db).Port;
-            Partition.Target = port;
-            return Store.Db.Replace($":{port}/", $":{Partition.Port}/", StringComparison.Ordinal);
-        }
-    }
-
-    protected override async Task SeedAsync() => Key = (await Store.CreateKeyAsync("can_read_calls", "default")).Secret;
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Partition.Dispose();
-    }
-}
-
 public sealed class StoreOutageTests(PartitionedServer server) : IClassFixture<PartitionedServer>
 {
     [Fact]

@@ -53,10 +53,17 @@ internal sealed class AgentStore(Database database)
         using var timer = Telemetry.Store("agents.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var existed = await GetAsync(connection, transaction, workspaceId, id, cancellationToken) is not null;
-        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken));
+        // Insert first and let the store say whether it did: of racing creates exactly one inserts (the
+        // others wait on its key, then find it), where a read before the write lets each see "new".
+        var created = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO agents (workspace_id, id, name) VALUES (@w, @id, @name) ON CONFLICT (workspace_id, id) DO NOTHING",
+            new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken)) == 1;
+        if (!created)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken));
+        }
         var agent = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (!existed, agent!);
+        return (created, agent!);
     }
 }

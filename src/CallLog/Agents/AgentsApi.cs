@@ -19,7 +19,7 @@ internal static class AgentsApi
 
     public static RouteGroupBuilder MapAgents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/agents");
+        var group = routes.MapGroup("/api/v1/agents").RequireValidIds("agent");
         group.MapGet("", ListAgents).RequireAuthorization(Permissions.ReadAgents)
             .Documented("listAgents", "Agents", "List agents", "The workspace's agents in id order, each with its exact call count. Needs `can_read_agents`.")
             .Query(
@@ -29,7 +29,7 @@ internal static class AgentsApi
         group.MapGet("/{id}", GetAgent).RequireAuthorization(Permissions.ReadAgents)
             .Documented("getAgent", "Agents", "Get one agent", "The agent and its call count. Needs `can_read_agents`.")
             .Produces<Agent>()
-            .Errors(404);
+            .Errors(400, 404);
         // Naming an agent is part of writing calls: the runtime that writes calls names their agents too.
         group.MapPut("/{id}", PutAgent).RequireAuthorization(Permissions.WriteCalls)
             .Documented("putAgent", "Agents", "Name an agent",
@@ -57,10 +57,6 @@ internal static class AgentsApi
     /// <summary>Body <c>{"name": "..."}</c> (or null to clear it); 201 when the agent is new, 200 otherwise.</summary>
     public static async Task<IResult> PutAgent(string id, HttpRequest request, ClaimsPrincipal user, AgentStore agents, CancellationToken cancellationToken)
     {
-        if (!JsonFields.IsValidId(id))
-        {
-            return TypedResults.BadRequest(ApiError.Validation($"An agent id must be 1-{JsonFields.MaxIdLength} characters with no leading or trailing spaces."));
-        }
         return await JsonBody.HandleAsync(request, async body =>
         {
             var fields = new JsonFields();

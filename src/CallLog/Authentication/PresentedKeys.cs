@@ -17,8 +17,9 @@ internal readonly record struct PresentedKey(string? Key, string? ErrorCode, str
             var scheme = space < 0 ? header : header[..space];
             if (!scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
             {
-                // Name the scheme, never the credentials that follow it.
-                return Fail(Errors.ErrorCodes.AuthenticationRequired, $"The Authorization scheme '{Truncate(scheme)}' is not supported; send 'Authorization: Bearer <key>'.");
+                return Fail(Errors.ErrorCodes.AuthenticationRequired, KnownSchemes.Contains(scheme)
+                    ? $"The Authorization scheme '{scheme}' is not supported; send 'Authorization: Bearer <key>'."
+                    : "The Authorization header has no supported scheme; send 'Authorization: Bearer <key>'.");
             }
             if (!Add(ref found, space < 0 ? "" : header[(space + 1)..].Trim()))
             {
@@ -64,6 +65,11 @@ internal readonly record struct PresentedKey(string? Key, string? ErrorCode, str
 
     private static PresentedKey Fail(string code, string message) => new(null, code, message);
 
-    private static string Truncate(string value) => value.Length <= 20 ? value : value[..20] + "...";
+    /// <summary>
+    /// Schemes the error may name. Whatever else stands first in the header may be the secret itself
+    /// (<c>Authorization: klen_...</c>, no scheme), so it is never echoed.
+    /// </summary>
+    private static readonly HashSet<string> KnownSchemes = new(
+        ["Basic", "Digest", "Token", "ApiKey", "Api-Key", "Negotiate", "NTLM", "HOBA", "Mutual", "DPoP", "AWS4-HMAC-SHA256"], StringComparer.OrdinalIgnoreCase);
 }
 

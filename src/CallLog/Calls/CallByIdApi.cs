@@ -19,7 +19,7 @@ internal static class CallByIdApi
             .Documented("getCall", "Calls", "Get one call in full",
                 "The call in the list's shape plus `transcript` and `metadata`, with an `ETag`. Another workspace's call is 404, never 403. Needs `can_read_calls`.")
             .Produces<CallDetail>()
-            .Errors(404);
+            .Errors(400, 404);
         calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("putCall", "Calls", "Create or replace a call",
                 "The whole call (the `id` may be left out, or must match the URL). 201 when created, 200 when replaced; the same body twice changes nothing. " +
@@ -38,7 +38,7 @@ internal static class CallByIdApi
         calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("deleteCall", "Calls", "Delete a call", "The call, its transcript and metadata are gone; counts stay exact. `If-Match` makes it conditional. Needs `can_write_calls`.")
             .Produces(StatusCodes.Status204NoContent)
-            .Errors(404, 412);
+            .Errors(400, 404, 412);
         return calls;
     }
 

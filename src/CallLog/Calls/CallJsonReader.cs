@@ -24,7 +24,7 @@ internal static class CallJsonReader
     {
         try
         {
-            using var document = JsonDocument.Parse(json);
+            using var document = StrictJson.Parse(json);
             // A line read as text is valid Unicode already: only an escape can hide a NUL or a lone surrogate.
             if (json.Contains('\\', StringComparison.Ordinal) && JsonText.FirstProblem(document.RootElement) is { } problem)
             {
@@ -35,7 +35,7 @@ internal static class CallJsonReader
         }
         catch (JsonException ex)
         {
-            error = $"not valid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')})";
+            error = StrictJson.RepeatedField(json) ?? $"not valid JSON ({ex.Message.Split(". ")[0].TrimEnd('.')})";
             return null;
         }
     }

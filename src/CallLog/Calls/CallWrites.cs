@@ -168,6 +168,12 @@ internal sealed class CallWrites(Database database)
         {
             return WriteOutcome.Deleted;
         }
+        // Without If-Match nothing can fail the delete: a call that a racing PUT creates after the DELETE
+        // ran is a call the DELETE never saw. Only a version to match needs the second look.
+        if (ifMatch is null)
+        {
+            return WriteOutcome.NotFound;
+        }
         return await GetAsync(connection, null, workspaceId, id, cancellationToken) is null ? WriteOutcome.NotFound : WriteOutcome.PreconditionFailed;
     }
 

@@ -1,9 +1,10 @@
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using CallLog.Authentication;
 using CallLog.Docs;
 using CallLog.Errors;
+using CallLog.Json;
 using CallLog.Keys;
+using CallLog.RateLimits;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallLog.Calls;
@@ -12,7 +13,7 @@ internal static class CallsApi
 {
     public static RouteGroupBuilder MapCalls(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/calls");
+        var group = routes.MapGroup("/api/v1/calls").RequireValidIds("call");
         group.MapGet("", ListCalls).RequireAuthorization(Permissions.ReadCalls)
             .Documented("listCalls", "Calls", "List calls",
                 "Calls of the key's workspace, newest first unless `sort` says otherwise (ties by `id`), with the exact count of the whole filtered list. " +
@@ -38,14 +39,6 @@ internal static class CallsApi
         return group;
     }
 
-    /// <summary>
-    /// Searches (<c>q</c>) read every call the other filters leave: seconds at millions of calls. Two run
-    /// at once; more are turned away at once with 503 and Retry-After rather than queued, so searches
-    /// cannot take every thread and starve the indexed requests (seen at 10M calls: 32 searches at once
-    /// wedged the server for minutes).
-    /// </summary>
-    private static readonly ConcurrencyLimiter Searches = new(new ConcurrencyLimiterOptions { PermitLimit = 2, QueueLimit = 0 });
-
     public static async Task<Results<CallPageJson, BadRequest<ApiError>, JsonHttpResult<ApiError>>> ListCalls(
         HttpRequest request, HttpResponse response, ClaimsPrincipal user, CallQueries calls, CursorCodec cursors, CancellationToken cancellationToken)
     {
@@ -68,7 +61,7 @@ internal static class CallsApi
         {
             return await calls.ListAsync(workspaceId, query, after, cancellationToken);
         }
-        using var search = Searches.AttemptAcquire();
+        using var search = SearchSlots.TryTake(workspaceId);
         if (!search.IsAcquired)
         {
             response.Headers.RetryAfter = "5";

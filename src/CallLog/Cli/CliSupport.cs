@@ -50,6 +50,18 @@ internal static class CliSupport
     /// <summary>"1 call", "1,000 calls".</summary>
     public static string Calls(long count) => count == 1 ? "1 call" : $"{count:N0} calls";
 
+    /// <summary>An exception no command caught, as the one line a user needs: the store's or the file system's own words.</summary>
+    public static string Describe(Exception error) => error switch
+    {
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL } =>
+            $"the disk holding the store is full ({error.Message})",
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_READONLY } =>
+            $"the store cannot be written (a read-only file or file system; {error.Message})",
+        System.Data.Common.DbException => $"the store failed: {error.Message}",
+        IOException or UnauthorizedAccessException => error.Message,
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
     public static int Fail(string message)
     {
         Console.Error.WriteLine($"error: {message}");

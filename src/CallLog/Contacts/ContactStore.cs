@@ -50,15 +50,21 @@ internal sealed class ContactStore(Database database)
         using var timer = Telemetry.Store("contacts.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var existed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id = contact.Id }, transaction, cancellationToken: cancellationToken)) > 0;
-        await connection.ExecuteAsync(new CommandDefinition(
+        var row = new { workspaceId, contact.Id, contact.Name, contact.Email, contact.Company, contact.PhoneNumber };
+        // Insert first and let the store say whether it did: of racing creates exactly one inserts (the
+        // others wait on its key, then find it), where a read before the write lets each see "new".
+        var created = await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO contacts (workspace_id, id, name, email, company, phone_number) VALUES (@workspaceId, @Id, @Name, @Email, @Company, @PhoneNumber)
-            ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company, phone_number = excluded.phone_number
-            """,
-            new { workspaceId, contact.Id, contact.Name, contact.Email, contact.Company, contact.PhoneNumber }, transaction, cancellationToken: cancellationToken));
+            ON CONFLICT (workspace_id, id) DO NOTHING
+            """, row, transaction, cancellationToken: cancellationToken)) == 1;
+        if (!created)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE contacts SET name = @Name, email = @Email, company = @Company, phone_number = @PhoneNumber WHERE workspace_id = @workspaceId AND id = @Id",
+                row, transaction, cancellationToken: cancellationToken));
+        }
         await transaction.CommitAsync(cancellationToken);
-        return !existed;
+        return created;
     }
 }

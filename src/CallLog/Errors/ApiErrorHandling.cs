@@ -6,6 +6,17 @@ namespace CallLog.Errors;
 
 internal static class ApiErrorHandling
 {
+    /// <summary>What <see cref="UseApiErrors"/> needs: the log of store outages, with its interval from <c>OutageLog:SummaryInterval</c>.</summary>
+    public static IServiceCollection AddApiErrors(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OutageLogOptions>().Bind(configuration.GetSection("OutageLog"))
+            .Validate(o => o.SummaryInterval > TimeSpan.Zero, "OutageLog:SummaryInterval must be a positive time span, such as 00:00:10.")
+            .ValidateOnStart();
+        services.AddSingleton<StoreOutages>();
+        services.AddHostedService(provider => provider.GetRequiredService<StoreOutages>());
+        return services;
+    }
+
     /// <summary>
     /// Every failure leaves as Klen's JSON error body: unexpected exceptions become a bare
     /// <c>server_error</c> (the details go to the log, never to the client), and any response that
@@ -17,15 +28,19 @@ internal static class ApiErrorHandling
         {
             ExceptionHandler = context =>
             {
-                if (Unavailable(context.Features.Get<IExceptionHandlerFeature>()?.Error) is { } unavailable)
+                var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                if (Unavailable(error) is { } unavailable)
                 {
+                    context.RequestServices.GetRequiredService<StoreOutages>().Record(unavailable.Message, error!);
                     context.Response.Headers.RetryAfter = unavailable.RetryAfter;
                     return WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, new ApiError(ErrorCodes.Busy, unavailable.Message));
                 }
                 return WriteAsync(context.Response, StatusCodes.Status500InternalServerError,
                     new ApiError(ErrorCodes.ServerError, "An unexpected server error occurred."));
             },
-            // The framework logs the exception once; we add nothing that could echo request data.
+            // The framework logs an unexpected exception once; we add nothing that could echo request data.
+            // A store outage is logged by StoreOutages instead, once for all the requests it fails.
+            SuppressDiagnosticsCallback = handled => Unavailable(handled.Exception) is not null,
             StatusCodeSelector = error => Unavailable(error) is not null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages(context =>
@@ -61,8 +76,8 @@ internal static class ApiErrorHandling
     /// gave up waiting for a pooled connection (all of Maximum Pool Size in use for Timeout seconds) or for
     /// the server's answer; or PostgreSQL cannot be reached or is shutting down, restarting or out of
     /// connections or disk (what Npgsql calls transient: also a deadlock, which CallLog's one-call writes
-    /// have not shown, 2,400 concurrent swaps checked); or SQLite's file stayed locked past the busy timeout
-    /// (an import holding it). Null for anything else.
+    /// have not shown); or SQLite's file stayed locked past the busy timeout (an import holding it), its
+    /// disk is full, or it cannot be written at all. Null for anything else.
     /// </summary>
     private static (string Message, string RetryAfter)? Unavailable(Exception? error) => error switch
     {
@@ -72,6 +87,10 @@ internal static class ApiErrorHandling
             ("The store cannot be reached, is restarting or is out of resources; retry in a few seconds.", "5"),
         SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED } =>
             ("The store is locked by another process (an import, perhaps); retry in a few seconds.", "5"),
+        SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL } =>
+            ("The disk holding the store is full; writes resume once space is freed.", "30"),
+        SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_READONLY } =>
+            ("The store cannot be written (its file or file system is read-only).", "30"),
         _ => null,
     };
 

@@ -57,6 +57,9 @@ internal static class WebApp
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
 
+        // Errors: Klen's error body for every failure; store outages logged once, not per request.
+        builder.Services.AddApiErrors(builder.Configuration);
+
         // Operations: health, readiness, metrics.
         builder.Services.AddHealth();
         builder.Services.AddTelemetry();

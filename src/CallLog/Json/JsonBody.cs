@@ -6,8 +6,8 @@ namespace CallLog.Json;
 
 /// <summary>
 /// Reads a JSON request body within a size limit, answering each way it can be wrong with its own
-/// error: 415 for another content type, 413 past the limit, 400 naming where the JSON breaks or which
-/// string no store can keep (<see cref="JsonText"/>).
+/// error: 415 for another content type, 413 past the limit, 400 naming where the JSON breaks, which
+/// field repeats or which string no store can keep (<see cref="JsonText"/>).
 /// </summary>
 internal static class JsonBody
 {
@@ -51,14 +51,16 @@ internal static class JsonBody
             }
         }
         JsonDocument document;
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         try
         {
-            document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            document = StrictJson.Parse(body);
         }
         catch (JsonException ex)
         {
-            return (null, TypedResults.BadRequest(ApiError.Validation(
-                $"The body is not valid JSON: the problem is at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.")));
+            return (null, TypedResults.BadRequest(ApiError.Validation(StrictJson.RepeatedField(body) is { } repeated
+                ? $"The body is not valid: {repeated}."
+                : $"The body is not valid JSON: the problem is at line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}.")));
         }
         if (JsonText.FirstProblem(document.RootElement) is { } problem)
         {

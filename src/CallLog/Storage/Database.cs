@@ -91,7 +91,10 @@ internal abstract class Database : IDisposable
         return result.Successful ? null : MigrationFailed(result.Error);
     }
 
-    /// <summary>For readiness: the store answers a query and has every migration this build knows. Null when ready.</summary>
+    /// <summary>For readiness: why the store could answer reads but not writes, or null. Only what can be seen without writing.</summary>
+    protected virtual string? WriteProblem() => null;
+
+    /// <summary>For readiness: the store answers a query, has every migration this build knows, and can take writes. Null when ready.</summary>
     public async Task<string?> CheckReadyAsync(CancellationToken cancellationToken)
     {
         try
@@ -101,7 +104,7 @@ internal abstract class Database : IDisposable
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(cancellationToken);
             var pending = Migrations().GetScriptsToExecute();
-            return pending.Count == 0 ? null : $"{pending.Count} migration(s) not applied yet, first {pending[0].Name}";
+            return pending.Count == 0 ? WriteProblem() : $"{pending.Count} migration(s) not applied yet, first {pending[0].Name}";
         }
         catch (DbException ex)
         {

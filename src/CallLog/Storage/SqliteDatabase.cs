@@ -83,6 +83,23 @@ internal sealed class SqliteDatabase : Database
 
     public override void Dispose() => _sessions.Dispose();
 
+    /// <summary>Below this much free space on its disk a SQLite commit may fail (SQLITE_FULL): a write's pages go to the WAL first.</summary>
+    private const long MinimumFreeBytes = 1 << 20;
+
+    protected override string? WriteProblem()
+    {
+        try
+        {
+            var free = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(_path))!).AvailableFreeSpace;
+            return free < MinimumFreeBytes ? $"the disk holding {_path} is full ({free:N0} bytes free); writes fail until space is freed" : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A file system DriveInfo cannot describe: readiness rests on the query alone.
+            return null;
+        }
+    }
+
     /// <summary>A connection no one else will use after it closes: for work that changes the connection's own settings.</summary>
     public async Task<SqliteConnection> OpenUnsharedAsync(CancellationToken cancellationToken)
     {
@@ -122,10 +139,10 @@ internal sealed class SqliteDatabase : Database
     {
         // Several processes may start at once on one file (two `serve`s, or `serve` and `import`):
         // an exclusive lock on a file beside the database lets one migrate while the others wait.
-        using var migrationLock = AcquireMigrationLock();
+        using var migrationLock = AcquireMigrationLock(out var lockError);
         if (migrationLock is null)
         {
-            return MigrationFailed(new TimeoutException($"another process held {_path}.migration-lock for over a minute"));
+            return MigrationFailed(new IOException(lockError));
         }
         try
         {
@@ -172,24 +189,33 @@ internal sealed class SqliteDatabase : Database
         await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private FileStream? AcquireMigrationLock()
+    private FileStream? AcquireMigrationLock(out string? error)
     {
+        var path = _path + ".migration-lock";
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
             try
             {
+                error = null;
                 // FileShare.None is an exclusive advisory lock on Linux and macOS, a share lock on Windows.
-                return new FileStream(_path + ".migration-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException ex) when (HeldByAnother(ex) && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(50);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                error = ex is IOException io && HeldByAnother(io) ? $"another process held {path} for over a minute" : $"cannot create {path}: {ex.Message}";
                 return null;
             }
         }
     }
+
+    /// <summary>
+    /// The lock is taken (EWOULDBLOCK on Unix, a sharing violation on Windows), as opposed to a file that
+    /// cannot be made at all (a read-only or full file system), which waiting does not mend.
+    /// </summary>
+    private static bool HeldByAnother(IOException error) => error.HResult is 11 or unchecked((int)0x80070020);
 }

@@ -60,7 +60,7 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
     }
 
     /// <summary>Starts a serve process on this store; a fixture may start more than one (several nodes).</summary>
-    protected async Task<HttpClient> StartAsync()
+    public async Task<HttpClient> StartAsync()
     {
         var port = FreePort();
         var info = CallLogProcess.StartInfo(["serve", "--db", ServeDb, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
@@ -114,6 +114,16 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
             .Select(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
             .ToList();
         return values.Count == 0 ? null : values.Sum();
+    }
+
+    /// <summary>Kills every serve process of this fixture with SIGKILL, as a crash or the OOM killer would: nothing gets to clean up.</summary>
+    public async Task KillAsync()
+    {
+        foreach (var process in _processes.Where(p => !p.HasExited))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
     }
 
     private void Append(string? line)
