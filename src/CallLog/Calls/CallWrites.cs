@@ -161,9 +161,12 @@ internal sealed class CallWrites(Database database)
     {
         using var timer = Telemetry.Store("calls.delete");
         await using var connection = await database.OpenAsync(cancellationToken);
+        // A transaction of its own, so that it queues with the other writes (SqliteLease) rather than meet them at SQLite's lock.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM calls WHERE workspace_id = @workspaceId AND id = @id AND (@version IS NULL OR version = @version)",
-            new { workspaceId, id, version = ifMatch is AnyVersion ? null : ifMatch }, cancellationToken: cancellationToken));
+            new { workspaceId, id, version = ifMatch is AnyVersion ? null : ifMatch }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
         if (deleted == 1)
         {
             return WriteOutcome.Deleted;

@@ -14,6 +14,7 @@ internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session
     private readonly CancellationTokenRegistration _interrupt = SqliteDatabase.InterruptWhenCanceled(session.Connection, cancellationToken);
     private readonly List<SqliteCachedCommand> _commands = [];
     private SqliteSession? _session = session;
+    private bool _writing;
 
     internal SqliteSession Session => _session ?? throw new ObjectDisposedException(nameof(SqliteLease));
 
@@ -41,7 +42,31 @@ internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session
 
     public override void Close() => Release();
 
-    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => Session.Connection.BeginTransaction(isolationLevel);
+    /// <summary>
+    /// A transaction here is a write (BEGIN IMMEDIATE), and SQLite takes one writer at a time; a writer that
+    /// finds the file busy is put to sleep by Microsoft.Data.Sqlite for 150 ms before it tries again. So the
+    /// writers of this process queue for <see cref="SqliteSessions.Writer"/> instead, and wait only as long
+    /// as the transactions ahead of them take. Held until the lease is released.
+    /// </summary>
+    protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel)
+    {
+        if (!_writing)
+        {
+            sessions.Writer.Wait(cancellationToken);
+            _writing = true;
+        }
+        return Session.Connection.BeginTransaction(isolationLevel);
+    }
+
+    protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken)
+    {
+        if (!_writing)
+        {
+            await sessions.Writer.WaitAsync(cancellationToken);
+            _writing = true;
+        }
+        return Session.Connection.BeginTransaction(isolationLevel);
+    }
 
     protected override DbCommand CreateDbCommand()
     {
@@ -77,5 +102,10 @@ internal sealed class SqliteLease(SqliteSessions sessions, SqliteSession session
         // Waits for a callback already running: no interrupt reaches the session's next user.
         _interrupt.Dispose();
         sessions.Return(leased);
+        if (_writing)
+        {
+            _writing = false;
+            sessions.Writer.Release();
+        }
     }
 }

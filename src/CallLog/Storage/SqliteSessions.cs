@@ -27,6 +27,9 @@ internal sealed class SqliteSessions(string connectionString) : IDisposable
     private const int CacheKib = 8192;
 
     private readonly ConcurrentBag<SqliteSession> _idle = [];
+
+    /// <summary>The one write transaction of this process at a time (<see cref="SqliteLease"/>); other processes still meet SQLite's own lock.</summary>
+    public SemaphoreSlim Writer { get; } = new(1, 1);
     private int _idleCount;
     private bool _disposed;
 
