@@ -126,16 +126,23 @@ public sealed class SqliteStore : TestStore
 {
     protected override Task<string> CreateAsync() => Task.FromResult(PathFor("calllog.db"));
 
-    public override string CallsSchemaSql =>
+    public const string SchemaSql =
         "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'calls' AND type IN ('index', 'trigger') ORDER BY type, name";
 
     // A new schema entry gets a new rowid (a root page number may be reused).
-    public override string CallsIndexIdentitySql =>
+    public const string IndexIdentitySql =
         "SELECT name, rowid FROM sqlite_schema WHERE tbl_name = 'calls' AND type = 'index' AND sql IS NOT NULL ORDER BY name";
 
-    public override async Task<DbConnection> OpenConnectionAsync()
+    public override string CallsSchemaSql => SchemaSql;
+
+    public override string CallsIndexIdentitySql => IndexIdentitySql;
+
+    public override Task<DbConnection> OpenConnectionAsync() => OpenAsync(Db);
+
+    /// <summary>A connection of the test's own to a SQLite file.</summary>
+    public static async Task<DbConnection> OpenAsync(string path)
     {
-        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Db};Pooling=False");
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();
         return connection;
     }
