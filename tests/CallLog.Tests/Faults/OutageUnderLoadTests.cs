@@ -5,16 +5,39 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests.Faults;
 
-/// <summary>PostgreSQL gone and back under a mix of reads and writes: documented 503s only, recovery without a restart, and a log that stays readable.</summary>
-public sealed partial class OutageUnderLoadTests(PartitionedServer server) : IClassFixture<PartitionedServer>
+/// <summary>A node over a PostgreSQL cluster of its own, which the test stops and starts again as an operator would.</summary>
+public sealed class RestartedPostgresServer : CallLogServer<OwnClusterPostgresStore>
+{
+    public string Writer { get; private set; } = "";
+
+    protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["OutageLog__SummaryInterval"] = "00:00:01" };
+
+    protected override async Task SeedAsync() => Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "default", "--rate-limit", "0")).Secret;
+}
+
+public sealed class OutageUnderLoadTests(PartitionedServer server) : IClassFixture<PartitionedServer>
+{
+    [Fact]
+    public Task ANetworkPartitionUnderLoadGetsOnly503sIsLoggedOnceAndServingResumes() =>
+        OutageUnderLoad.RunAsync(server, server.Writer, () => Task.Run(server.Partition.Cut), () => Task.Run(server.Partition.Restore));
+}
+
+public sealed class RestartUnderLoadTests(RestartedPostgresServer server) : IClassFixture<RestartedPostgresServer>
+{
+    [Fact]
+    public Task PostgresStoppedAndStartedUnderLoadGetsOnly503sIsLoggedOnceAndServingResumes() =>
+        OutageUnderLoad.RunAsync(server, server.Writer, () => server.Store.Cluster.StopAsync(), () => server.Store.Cluster.StartAsync());
+}
+
+/// <summary>PostgreSQL gone and back under a mix of reads and writes: documented 503s only, recovery without a restart of CallLog, and a log that stays readable.</summary>
+public static partial class OutageUnderLoad
 {
     private sealed record Answer(DateTime At, HttpStatusCode Status, string Body, TimeSpan? RetryAfter);
 
     [GeneratedRegex(@"^\s+at ", RegexOptions.Multiline)]
     private static partial Regex StackFrame();
 
-    [Fact]
-    public async Task AnOutageUnderLoadGetsOnly503sIsLoggedOnceAndServingResumes()
+    public static async Task RunAsync<TStore>(CallLogServer<TStore> server, string writer, Func<Task> breakStore, Func<Task> mendStore) where TStore : TestStore, new()
     {
         var client = server.Client;
         var answers = new ConcurrentQueue<Answer>();
@@ -27,7 +50,7 @@ public sealed partial class OutageUnderLoadTests(PartitionedServer server) : ICl
                 using var request = i % 2 == 0
                     ? new HttpRequestMessage(HttpMethod.Get, "/api/v1/calls?limit=5")
                     : new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}") { Content = new StringContent(TestCall.WriteBody(id), System.Text.Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new("Bearer", server.Writer);
+                request.Headers.Authorization = new("Bearer", writer);
                 try
                 {
                     using var response = await client.SendAsync(request, stop.Token);
@@ -45,9 +68,9 @@ public sealed partial class OutageUnderLoadTests(PartitionedServer server) : ICl
         })).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
-        server.Partition.Cut();
+        await breakStore();
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
-        server.Partition.Restore();
+        await mendStore();
         var restored = DateTime.UtcNow;
         // Served again within a few seconds of the store's return, by the same process.
         var deadline = DateTime.UtcNow.AddSeconds(15);

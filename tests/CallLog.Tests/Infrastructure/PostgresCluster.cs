@@ -29,6 +29,21 @@ public sealed class PostgresCluster : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _current = this;
+        await CreateAsync();
+    }
+
+    /// <summary>A cluster of a test's own, which it may stop and start: the shared one stays up for every other test.</summary>
+    public static async Task<PostgresCluster> CreateOwnAsync()
+    {
+        var cluster = new PostgresCluster();
+        await cluster.CreateAsync();
+        return cluster;
+    }
+
+    private string Data => Path.Combine(_directory!, "data");
+
+    private async Task CreateAsync()
+    {
         _binaries = FindBinaries();
         if (_binaries is null)
         {
@@ -42,13 +57,18 @@ public sealed class PostgresCluster : IAsyncLifetime
             await RunAsync("chown", "-R", $"{_asUser}:", _directory);
         }
         Port = FreePort();
-        var data = Path.Combine(_directory, "data");
-        await RunAsync(Tool("initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
+        await RunAsync(Tool("initdb"), "-D", Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync");
+        await StartAsync();
+    }
+
+    public async Task StartAsync() =>
         // Durability settings off: this cluster lives for one test run and is deleted after.
-        await RunAsync(Tool("pg_ctl"), "-D", data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "-o",
+        await RunAsync(Tool("pg_ctl"), "-D", Data, "-l", Path.Combine(_directory!, "server.log"), "-w", "-t", "60", "-o",
             $"-p {Port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
             "start");
-    }
+
+    /// <summary>Stops the server as an operator's restart does (fast: sessions are ended, in-flight transactions roll back).</summary>
+    public async Task StopAsync() => await RunAsync(Tool("pg_ctl"), "-D", Data, "-m", "fast", "-w", "stop");
 
     public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
 
@@ -71,7 +91,7 @@ public sealed class PostgresCluster : IAsyncLifetime
         }
         try
         {
-            await RunAsync(Tool("pg_ctl"), "-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop");
+            await RunAsync(Tool("pg_ctl"), "-D", Data, "-m", "immediate", "-w", "stop");
         }
         finally
         {

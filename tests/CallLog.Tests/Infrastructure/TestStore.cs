@@ -149,15 +149,18 @@ public sealed class SqliteStore : TestStore
 }
 
 /// <summary>A new database in the test run's PostgreSQL cluster.</summary>
-public sealed class PostgresStore : TestStore
+public class PostgresStore : TestStore
 {
     protected override async Task<string> CreateAsync()
     {
-        var cluster = PostgresCluster.Current;
+        var cluster = await ClusterAsync();
         return cluster.Unavailable is { } reason
             ? throw new StoreUnavailableException(reason)
             : await cluster.CreateDatabaseAsync();
     }
+
+    /// <summary>The cluster this store's database lives in.</summary>
+    protected virtual Task<PostgresCluster> ClusterAsync() => Task.FromResult(PostgresCluster.Current);
 
     public override string CallsSchemaSql =>
         """
@@ -175,9 +178,28 @@ public sealed class PostgresStore : TestStore
     public override async Task<DbConnection> OpenConnectionAsync()
     {
         var database = new Uri(Db).AbsolutePath.TrimStart('/');
-        var admin = new Npgsql.NpgsqlConnectionStringBuilder(PostgresCluster.Current.AdminConnectionString) { Database = database };
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder((await ClusterAsync()).AdminConnectionString) { Database = database };
         var connection = new Npgsql.NpgsqlConnection(admin.ConnectionString);
         await connection.OpenAsync();
         return connection;
+    }
+}
+
+/// <summary>A database in a PostgreSQL cluster of this store's own, which a test may stop and start.</summary>
+public sealed class OwnClusterPostgresStore : PostgresStore
+{
+    private PostgresCluster? _cluster;
+
+    public PostgresCluster Cluster => _cluster ?? throw new InvalidOperationException("not created");
+
+    protected override async Task<PostgresCluster> ClusterAsync() => _cluster ??= await PostgresCluster.CreateOwnAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+        await base.DisposeAsync();
     }
 }
