@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CallLog.Json;
 
 namespace CallLog.Calls;
 
@@ -27,5 +28,5 @@ internal sealed record CallDetail(
     public static CallDetail From(Call c, string? transcript, string? metadata) => new(
         c.Id, c.AgentId, c.AgentName, c.Status, c.Type, c.PhoneNumber, c.StartedAt, c.EndedAt, c.DurationSeconds,
         c.Summary, c.RecordingUrl, c.Contact, transcript,
-        metadata is null ? EmptyObject : JsonDocument.Parse(metadata).RootElement.Clone());
+        metadata is null ? EmptyObject : StrictJson.ReadStored(metadata));
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace CallLog.Json;
@@ -34,6 +35,63 @@ internal static class StrictJson
     }
 
     public static string? RepeatedField(string json) => RepeatedField(System.Text.Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// Stored JSON read back: text stored before repeated fields were refused is read keeping each field's
+    /// last value, as most JSON readers do, so that such a call still reads and merges.
+    /// </summary>
+    public static JsonElement ReadStored(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json, NoRepeats);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            using var repeated = JsonDocument.Parse(json, Repeats);
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                WriteLastWins(writer, repeated.RootElement);
+            }
+            using var cleaned = JsonDocument.Parse(buffer.WrittenMemory);
+            return cleaned.RootElement.Clone();
+        }
+    }
+
+    private static void WriteLastWins(Utf8JsonWriter writer, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                // A field keeps the place it first had and the value it last had.
+                var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    fields[property.Name] = property.Value;
+                }
+                writer.WriteStartObject();
+                foreach (var (name, value) in fields)
+                {
+                    writer.WritePropertyName(name);
+                    WriteLastWins(writer, value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteLastWins(writer, item);
+                }
+                writer.WriteEndArray();
+                break;
+            default:
+                element.WriteTo(writer);
+                break;
+        }
+    }
 
     private static string? Find(JsonElement element, string path)
     {

@@ -126,6 +126,25 @@ public abstract class HostileInputTests<TStore>(WritableServer<TStore> server) w
     }
 
     [Fact]
+    public async Task ACallStoredWithARepeatedMetadataKeyStillReadsAndMergesWithTheLastValue()
+    {
+        // As an earlier build stored it, before repeated fields were refused.
+        var id = TestCall.NewId();
+        using (var put = await PutAsync($"/api/v1/calls/{id}", TestCall.WriteBody(id)))
+        {
+            await put.JsonAsync(HttpStatusCode.Created);
+        }
+        await server.Store.ExecuteSqlAsync($$"""UPDATE calls SET metadata = '{"a":1,"b":{"c":1,"c":2},"a":3}' WHERE id = '{{id}}'""");
+
+        using (var get = await server.SendAsync(HttpMethod.Get, $"/api/v1/calls/{id}", server.Reader))
+        {
+            Assert.Equal("""{"a":3,"b":{"c":2}}""", (await get.JsonAsync(HttpStatusCode.OK)).GetProperty("metadata").GetRawText());
+        }
+        using var patch = await server.SendAsync(HttpMethod.Patch, $"/api/v1/calls/{id}", server.Writer, """{"metadata":{"d":4}}""", contentType: "application/merge-patch+json");
+        Assert.Equal("""{"a":3,"b":{"c":2},"d":4}""", (await patch.JsonAsync(HttpStatusCode.OK)).GetProperty("metadata").GetRawText());
+    }
+
+    [Fact]
     public async Task AKeySentWithoutASchemeIsNeverEchoed()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/calls");
