@@ -5,23 +5,8 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests.Faults;
 
-/// <summary>A server whose writer key has no rate limit, for bursts, and whose processes the test may kill.</summary>
-public sealed class CrashServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    private HttpClient? _restarted;
-
-    public string Writer { get; private set; } = "";
-
-    /// <summary>The node that serves now: the first, or the one started after a kill.</summary>
-    public HttpClient Node => _restarted ?? Client;
-
-    public async Task<HttpClient> RestartAsync() => _restarted = await StartAsync();
-
-    protected override async Task SeedAsync() => Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "crash", "--rate-limit", "0")).Secret;
-}
-
 /// <summary>kill -9 in the middle of work: the store stays consistent and no acknowledged write is lost.</summary>
-public abstract class CrashTests<TStore>(CrashServer<TStore> server) where TStore : TestStore, new()
+public abstract class CrashTests<TStore>(FaultServer<TStore> server) where TStore : TestStore, new()
 {
     [Fact]
     public async Task KilledDuringAWriteBurstTheServerLosesNoAcknowledgedWrite()
@@ -62,7 +47,7 @@ public abstract class CrashTests<TStore>(CrashServer<TStore> server) where TStor
             using var get = await restarted.GetAsync($"/api/v1/calls/{id}", server.Writer);
             Assert.True(get.StatusCode == HttpStatusCode.OK, $"call {id} was acknowledged (201) before the kill but is {(int)get.StatusCode} after it");
         }
-        await AssertConsistentAsync(restarted, "crash");
+        await AssertConsistentAsync(restarted, FaultServer<TStore>.Workspace);
     }
 
     [Fact]
@@ -112,6 +97,6 @@ public abstract class CrashTests<TStore>(CrashServer<TStore> server) where TStor
     }
 }
 
-public sealed class CrashTestsOnSqlite(CrashServer<SqliteStore> server) : CrashTests<SqliteStore>(server), IClassFixture<CrashServer<SqliteStore>>;
+public sealed class CrashTestsOnSqlite(FaultServer<SqliteStore> server) : CrashTests<SqliteStore>(server), IClassFixture<FaultServer<SqliteStore>>;
 
-public sealed class CrashTestsOnPostgres(CrashServer<PostgresStore> server) : CrashTests<PostgresStore>(server), IClassFixture<CrashServer<PostgresStore>>;
+public sealed class CrashTestsOnPostgres(FaultServer<PostgresStore> server) : CrashTests<PostgresStore>(server), IClassFixture<FaultServer<PostgresStore>>;

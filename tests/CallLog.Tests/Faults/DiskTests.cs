@@ -3,18 +3,8 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests.Faults;
 
-/// <summary>A server over a SQLite file on a small tmpfs of its own, with a key that writes, and outages summed up every second.</summary>
-public sealed class SmallDiskServer : CallLogServer<TmpfsSqliteStore>
-{
-    public string Writer { get; private set; } = "";
-
-    protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["OutageLog__SummaryInterval"] = "00:00:01" };
-
-    protected override async Task SeedAsync() => Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "disk", "--rate-limit", "0")).Secret;
-}
-
 /// <summary>SQLite on a disk that fills up, or cannot be written at all: 503 and a readiness that says so, one-line CLI errors, nothing lost.</summary>
-public sealed class DiskTests(SmallDiskServer server) : IClassFixture<SmallDiskServer>
+public sealed class DiskTests(FaultServer<TmpfsSqliteStore> server) : IClassFixture<FaultServer<TmpfsSqliteStore>>
 {
     private Task<HttpResponseMessage> PutAsync(string id) =>
         server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}")
@@ -77,7 +67,7 @@ public sealed class DiskTests(SmallDiskServer server) : IClassFixture<SmallDiskS
 
             // The CLI on the same full disk: one line naming the cause, and the store as it was.
             var import = await server.Store.RunWithInputAsync(
-                string.Join('\n', Enumerable.Range(0, 20000).Select(i => TestCall.Completed($"call_full_{i:D5}").ToJson())), "import", "-", "--workspace", "disk");
+                string.Join('\n', Enumerable.Range(0, 20000).Select(i => TestCall.Completed($"call_full_{i:D5}").ToJson())), "import", "-", "--workspace", FaultServer<TmpfsSqliteStore>.Workspace);
             AssertOneLine(import, "full");
         }
         finally
@@ -96,7 +86,7 @@ public sealed class DiskTests(SmallDiskServer server) : IClassFixture<SmallDiskS
         }
         Assert.Equal(["ok"], await server.Store.QueryAsync("PRAGMA integrity_check"));
         using var list = await client.GetAsync("/api/v1/calls?limit=1", server.Writer);
-        Assert.Equal((await server.Store.ExportLinesAsync("--workspace", "disk")).Length, (await list.JsonAsync(HttpStatusCode.OK)).GetProperty("count").GetInt64());
+        Assert.Equal((await server.Store.ExportLinesAsync("--workspace", FaultServer<TmpfsSqliteStore>.Workspace)).Length, (await list.JsonAsync(HttpStatusCode.OK)).GetProperty("count").GetInt64());
         Assert.Empty(await server.Store.QueryAsync("SELECT id FROM calls WHERE id LIKE 'call_full_%'"));
 
         // The outage was logged once with its end, not once per refused write.

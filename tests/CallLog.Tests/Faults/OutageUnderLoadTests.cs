@@ -5,28 +5,18 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests.Faults;
 
-/// <summary>A node over a PostgreSQL cluster of its own, which the test stops and starts again as an operator would.</summary>
-public sealed class RestartedPostgresServer : CallLogServer<OwnClusterPostgresStore>
-{
-    public string Writer { get; private set; } = "";
-
-    protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["OutageLog__SummaryInterval"] = "00:00:01" };
-
-    protected override async Task SeedAsync() => Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "default", "--rate-limit", "0")).Secret;
-}
-
 public sealed class OutageUnderLoadTests(PartitionedServer server) : IClassFixture<PartitionedServer>
 {
     [Fact]
     public Task ANetworkPartitionUnderLoadGetsOnly503sIsLoggedOnceAndServingResumes() =>
-        OutageUnderLoad.RunAsync(server, server.Writer, () => Task.Run(server.Partition.Cut), () => Task.Run(server.Partition.Restore));
+        OutageUnderLoad.RunAsync(server, () => Task.Run(server.Partition.Cut), () => Task.Run(server.Partition.Restore));
 }
 
-public sealed class RestartUnderLoadTests(RestartedPostgresServer server) : IClassFixture<RestartedPostgresServer>
+public sealed class RestartUnderLoadTests(FaultServer<OwnClusterPostgresStore> server) : IClassFixture<FaultServer<OwnClusterPostgresStore>>
 {
     [Fact]
     public Task PostgresStoppedAndStartedUnderLoadGetsOnly503sIsLoggedOnceAndServingResumes() =>
-        OutageUnderLoad.RunAsync(server, server.Writer, () => server.Store.Cluster.StopAsync(), () => server.Store.Cluster.StartAsync());
+        OutageUnderLoad.RunAsync(server, () => server.Store.Cluster.StopAsync(), () => server.Store.Cluster.StartAsync());
 }
 
 /// <summary>PostgreSQL gone and back under a mix of reads and writes: documented 503s only, recovery without a restart of CallLog, and a log that stays readable.</summary>
@@ -37,7 +27,7 @@ public static partial class OutageUnderLoad
     [GeneratedRegex(@"^\s+at ", RegexOptions.Multiline)]
     private static partial Regex StackFrame();
 
-    public static async Task RunAsync<TStore>(CallLogServer<TStore> server, string writer, Func<Task> breakStore, Func<Task> mendStore) where TStore : TestStore, new()
+    public static async Task RunAsync<TStore>(FaultServer<TStore> server, Func<Task> breakStore, Func<Task> mendStore) where TStore : TestStore, new()
     {
         var client = server.Client;
         var answers = new ConcurrentQueue<Answer>();
@@ -50,7 +40,7 @@ public static partial class OutageUnderLoad
                 using var request = i % 2 == 0
                     ? new HttpRequestMessage(HttpMethod.Get, "/api/v1/calls?limit=5")
                     : new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}") { Content = new StringContent(TestCall.WriteBody(id), System.Text.Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new("Bearer", writer);
+                request.Headers.Authorization = new("Bearer", server.Writer);
                 try
                 {
                     using var response = await client.SendAsync(request, stop.Token);
