@@ -19,8 +19,7 @@ public abstract class CrashTests<TStore>(FaultServer<TStore> server) where TStor
             while (!stop.IsCancellationRequested)
             {
                 var id = TestCall.NewId();
-                using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}") { Content = new StringContent(TestCall.WriteBody(id), System.Text.Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new("Bearer", server.Writer);
+                using var request = server.Request(HttpMethod.Put, $"/api/v1/calls/{id}", TestCall.WriteBody(id));
                 try
                 {
                     using var response = await client.SendAsync(request, stop.Token);

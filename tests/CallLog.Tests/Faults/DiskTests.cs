@@ -7,11 +7,7 @@ namespace CallLog.Tests.Faults;
 public sealed class DiskTests(FaultServer<TmpfsSqliteStore> server) : IClassFixture<FaultServer<TmpfsSqliteStore>>
 {
     private Task<HttpResponseMessage> PutAsync(string id) =>
-        server.Client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}")
-        {
-            Content = new StringContent(TestCall.WriteBody(id), System.Text.Encoding.UTF8, "application/json"),
-            Headers = { Authorization = new("Bearer", server.Writer) },
-        }, TestContext.Current.CancellationToken);
+        server.Client.SendAsync(server.Request(HttpMethod.Put, $"/api/v1/calls/{id}", TestCall.WriteBody(id)), TestContext.Current.CancellationToken);
 
     private static void AssertOneLine(CliResult result, string cause)
     {

@@ -38,9 +38,8 @@ public static partial class OutageUnderLoad
             {
                 var id = TestCall.NewId();
                 using var request = i % 2 == 0
-                    ? new HttpRequestMessage(HttpMethod.Get, "/api/v1/calls?limit=5")
-                    : new HttpRequestMessage(HttpMethod.Put, $"/api/v1/calls/{id}") { Content = new StringContent(TestCall.WriteBody(id), System.Text.Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new("Bearer", server.Writer);
+                    ? server.Request(HttpMethod.Get, "/api/v1/calls?limit=5")
+                    : server.Request(HttpMethod.Put, $"/api/v1/calls/{id}", TestCall.WriteBody(id));
                 try
                 {
                     using var response = await client.SendAsync(request, stop.Token);

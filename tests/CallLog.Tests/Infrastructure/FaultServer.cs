@@ -18,6 +18,18 @@ public class FaultServer<TStore> : CallLogServer<TStore> where TStore : TestStor
 
     public async Task<HttpClient> RestartAsync() => _restarted = await StartAsync();
 
+    /// <summary>A request with <see cref="Writer"/>'s key and, when given, a JSON body.</summary>
+    public HttpRequestMessage Request(HttpMethod method, string path, string? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", Writer);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
     protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["OutageLog__SummaryInterval"] = "00:00:01" };
 
     protected override async Task SeedAsync() =>
