@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CallLog.Calls;
+using CallLog.Calls.List;
 using CallLog.Storage;
 
 namespace CallLog.Micro;
@@ -39,8 +40,8 @@ public class CompileBenchmarks
     [Benchmark]
     public async Task<int> PrepareOnly()
     {
-        var (count, _) = CallQueries.CountQuery(_filter, _store.Database);
-        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _store.Database);
+        var (count, _) = CallListSql.CountQuery(_filter, _store.Database);
+        var (page, _) = CallListSql.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _store.Database);
         var prepared = 0;
         foreach (var sql in new[] { count, page })
         {

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CallLog.Calls;
+using CallLog.Calls.List;
 
 namespace CallLog.Micro;
 
@@ -39,8 +40,8 @@ public class ListPathBenchmarks
     [Benchmark]
     public int BuildQueries()
     {
-        var (count, _) = CallQueries.CountQuery(_filter, _store.Database);
-        var (page, _) = CallQueries.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _store.Database);
+        var (count, _) = CallListSql.CountQuery(_filter, _store.Database);
+        var (page, _) = CallListSql.PageQuery(_filter, _query.Sort, null, 0, Limit + 1, _store.Database);
         return count.Length + page.Length;
     }
 
@@ -51,7 +52,7 @@ public class ListPathBenchmarks
     [Benchmark]
     public async Task<int> ReadPage()
     {
-        using var page = await _store.Queries.ListAsync(_store.WorkspaceId, _query, null, CancellationToken.None);
+        using var page = await _store.List.ListAsync(_store.WorkspaceId, _query, null, CancellationToken.None);
         return page.Body.Length;
     }
 }

@@ -1,4 +1,6 @@
 using CallLog.Calls;
+using CallLog.Calls.Import;
+using CallLog.Calls.List;
 using CallLog.Demo;
 using CallLog.Storage;
 
@@ -14,7 +16,7 @@ internal sealed class MicroStore : IDisposable
     public const string PostgresVariable = "CALLLOG_MICRO_POSTGRES";
 
     private readonly string? _directory;
-    private readonly PageAnchors _anchors = new(Microsoft.Extensions.Options.Options.Create(new PagingOptions()));
+    private readonly PageStarts _starts = new(Microsoft.Extensions.Options.Options.Create(new PagingOptions()));
 
     /// <summary>"sqlite", and "postgres" when <see cref="PostgresVariable"/> names a database.</summary>
     public static IEnumerable<string> Available() =>
@@ -44,19 +46,19 @@ internal sealed class MicroStore : IDisposable
         }
         var cursors = new CursorCodec(database);
         cursors.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        Queries = new CallQueries(database, cursors, _anchors);
+        List = new CallList(database, cursors, _starts);
     }
 
     public Database Database { get; }
 
-    public CallQueries Queries { get; }
+    public CallList List { get; }
 
     /// <summary>The demo workspace's id in a store that had no other workspace.</summary>
     public long WorkspaceId => 1;
 
     public void Dispose()
     {
-        _anchors.Dispose();
+        _starts.Dispose();
         Database.Dispose();
         if (_directory is not null)
         {

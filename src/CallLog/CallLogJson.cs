@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CallLog.Agents;
 using CallLog.Calls;
+using CallLog.Calls.List;
 using CallLog.Contacts;
 using CallLog.Errors;
 using CallLog.Hosting;

@@ -77,7 +77,7 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
         {
             await PutAsync($"call_{agent}_{i:D2}", start.AddMinutes(i));
         }
-        var hits = await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\"") ?? 0;
+        var hits = await server.CounterAsync("calllog_pages_starts_total", "result=\"hit\"") ?? 0;
         await AssertPageThreeAsync("the calls were written");
 
         await PutAsync($"call_{agent}_new", start.AddHours(1));
@@ -109,7 +109,7 @@ public abstract class CallByIdTests<TStore>(WritableServer<TStore> server) where
         await AssertPageThreeAsync("a large import, oldest first", oldestFirst: true);
 
         // Each second request read on from the start the first remembered.
-        Assert.Equal(hits + 6, await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\""));
+        Assert.Equal(hits + 6, await server.CounterAsync("calllog_pages_starts_total", "result=\"hit\""));
     }
 
     [Fact]

@@ -4,14 +4,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>A server that writes last-use times every second, so the tests need not wait ten.</summary>
-public sealed class FastFlushServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    protected override IDictionary<string, string> Environment => new Dictionary<string, string> { ["Keys__FlushInterval"] = "00:00:01" };
-
-    protected override Task SeedAsync() => Store.ImportAsync([TestCall.Completed("call_1")]);
-}
-
 public abstract class KeyLifecycleTests<TStore>(FastFlushServer<TStore> server) where TStore : TestStore, new()
 {
     [Fact]

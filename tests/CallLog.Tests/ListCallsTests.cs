@@ -60,14 +60,14 @@ public abstract class ListCallsTests<TStore>(KnownCallsServer<TStore> server) wh
         // Backwards first: each page counts its way in (unless an earlier request remembered its start)
         // and remembers its own start.
         await AssertPagesAsync(Enumerable.Range(2, pages - 1).Reverse());
-        var hits = await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\"") ?? 0;
-        var misses = await server.CounterAsync("calllog_pages_anchors_total", "result=\"miss\"") ?? 0;
+        var hits = await server.CounterAsync("calllog_pages_starts_total", "result=\"hit\"") ?? 0;
+        var misses = await server.CounterAsync("calllog_pages_starts_total", "result=\"miss\"") ?? 0;
 
         // Then forwards (each page starts where the page before it ended) and a jump back to the last
         // page: every one past the first reads on from a remembered start.
         await AssertPagesAsync(Enumerable.Range(1, pages).Append(pages));
-        Assert.Equal(hits + pages, await server.CounterAsync("calllog_pages_anchors_total", "result=\"hit\""));
-        Assert.Equal(misses, await server.CounterAsync("calllog_pages_anchors_total", "result=\"miss\"") ?? 0);
+        Assert.Equal(hits + pages, await server.CounterAsync("calllog_pages_starts_total", "result=\"hit\""));
+        Assert.Equal(misses, await server.CounterAsync("calllog_pages_starts_total", "result=\"miss\"") ?? 0);
     }
 
     [Fact]

@@ -5,30 +5,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>A server with JSON logs and a small default rate limit (5 a minute), and keys of each budget.</summary>
-public sealed class OperationsServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    /// <summary>No rate limit: for every test that is not about rate limits.</summary>
-    public string Unlimited { get; private set; } = "";
-    public string ServerDefault { get; private set; } = "";
-    public string ThreeAMinute { get; private set; } = "";
-    public string ThreeAMinuteToo { get; private set; } = "";
-
-    protected override IDictionary<string, string> Environment => new Dictionary<string, string>
-    {
-        ["Logging__Console__FormatterName"] = "json",
-        ["RateLimits__PerMinute"] = "5",
-    };
-
-    protected override async Task SeedAsync()
-    {
-        Unlimited = (await Store.CreateKeyAsync("can_read_calls", "ops", "--rate-limit", "0")).Secret;
-        ServerDefault = (await Store.CreateKeyAsync("can_read_calls", "ops")).Secret;
-        ThreeAMinute = (await Store.CreateKeyAsync("can_read_calls", "ops", "--rate-limit", "3")).Secret;
-        ThreeAMinuteToo = (await Store.CreateKeyAsync("can_read_calls", "ops", "--rate-limit", "3")).Secret;
-    }
-}
-
 public abstract class OperationsTests<TStore>(OperationsServer<TStore> server) where TStore : TestStore, new()
 {
     private static async Task<string> BodyAsync(HttpResponseMessage response) =>

@@ -3,20 +3,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>A PostgreSQL node with one pooled connection that gives up after a second.</summary>
-public sealed class OneConnectionServer : CallLogServer<PostgresStore>
-{
-    public string Writer { get; private set; } = "";
-
-    protected override string ServeDb => Store.Db + "?Maximum%20Pool%20Size=1&Timeout=1";
-
-    protected override async Task SeedAsync()
-    {
-        Writer = (await Store.CreateKeyAsync("can_read_calls,can_write_calls")).Secret;
-        await Store.ImportAsync([TestCall.Completed("call_locked")]);
-    }
-}
-
 /// <summary>
 /// A node whose every connection is taken answers the next request 503 server_busy with Retry-After (a
 /// saturated node, not a broken one), and serves again once a connection is free.

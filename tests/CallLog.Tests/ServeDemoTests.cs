@@ -4,22 +4,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>The README's first command: serve --demo on a database that does not exist yet.</summary>
-public sealed class DemoServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    protected override IEnumerable<string> ServeOptions => ["--demo"];
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        if (Store.Unavailable is null)
-        {
-            // A second `serve --demo` on the same, now filled, store: no second data set, a fresh key.
-            await StartAsync();
-        }
-    }
-}
-
 public abstract class ServeDemoTests<TStore>(DemoServer<TStore> server) where TStore : TestStore, new()
 {
     [Fact]

@@ -3,18 +3,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-/// <summary>A SQLite node with a few calls and a reader key.</summary>
-public sealed class SqliteReadServer : CallLogServer<SqliteStore>
-{
-    public string Reader { get; private set; } = "";
-
-    protected override async Task SeedAsync()
-    {
-        Reader = (await Store.CreateKeyAsync("can_read_calls")).Secret;
-        await Store.ImportAsync([TestCall.Completed("call_one"), TestCall.Completed("call_two")]);
-    }
-}
-
 /// <summary>
 /// On SQLite, connections stay open between requests with the statements they compiled: after the first
 /// requests of a shape, more of them compile nothing (Microsoft.Data.Sqlite alone compiles every statement

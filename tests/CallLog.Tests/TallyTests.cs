@@ -4,13 +4,6 @@ using CallLog.Tests.Infrastructure;
 
 namespace CallLog.Tests;
 
-public sealed class TallyServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
-{
-    public string Reader { get; private set; } = "";
-
-    protected override async Task SeedAsync() => Reader = (await Store.CreateKeyAsync("can_read_calls")).Secret;
-}
-
 /// <summary>The list's count comes from tallies; these tests hold it against a full scan (export).</summary>
 public abstract class TallyTests<TStore>(TallyServer<TStore> server) where TStore : TestStore, new()
 {

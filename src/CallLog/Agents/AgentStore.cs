@@ -27,7 +27,7 @@ internal sealed class AgentStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM agents WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken: cancellationToken));
-        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallQueries.PageQuery).
+        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallListSql.PageQuery).
         var agents = page.Offset >= count
             ? []
             : (await connection.QueryAsync<Agent>(new CommandDefinition(
@@ -35,6 +35,16 @@ internal sealed class AgentStore(Database database)
                 new { workspaceId, offset = page.Offset }, cancellationToken: cancellationToken))).AsList();
         return new AgentPage(count, page.Page, page.Limit, page.Pages(count), agents);
     }
+
+    /// <summary>
+    /// The agents a call filter's agent_id means, among those that exist: Klen's agent_id is "agent ID or
+    /// assistant ID", so 12345 also finds assistant_12345. Resolved before the filter is built, so the usual
+    /// single-agent case uses its index.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> MatchingIdsAsync(DbConnection connection, long workspaceId, string agentId, CancellationToken cancellationToken) =>
+        (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
+            new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).AsList();
 
     public async Task<Agent?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace CallLog.Calls;
 
-/// <summary>A call exactly as the seed's list endpoint shows it; also one line of import and export.</summary>
+/// <summary>A call exactly as Klen's list endpoint shows it; also one line of import and export.</summary>
 internal sealed record Call(
     string Id,
     string AgentId,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CallLog.Calls;
+using CallLog.Calls.Import;
 using CallLog.Demo;
 
 namespace CallLog.Cli;

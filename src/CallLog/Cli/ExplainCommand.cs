@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CallLog.Calls;
+using CallLog.Calls.List;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 

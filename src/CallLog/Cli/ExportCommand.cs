@@ -1,5 +1,7 @@
 using System.CommandLine;
 using CallLog.Calls;
+using CallLog.Calls.Export;
+using CallLog.Calls.Import;
 
 namespace CallLog.Cli;
 

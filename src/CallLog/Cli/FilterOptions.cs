@@ -1,9 +1,10 @@
 using System.CommandLine;
 using CallLog.Calls;
+using CallLog.Calls.List;
 
 namespace CallLog.Cli;
 
-/// <summary>The seed's three filters as command-line options, shared by the commands that list calls.</summary>
+/// <summary>Klen's three filters as command-line options, shared by the commands that list calls.</summary>
 internal sealed class FilterOptions
 {
     public Option<string?> Status { get; } = new("--status") { Description = $"Only calls with this status: {CallEnums.StatusNames}." };

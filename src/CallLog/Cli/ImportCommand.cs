@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using CallLog.Calls;
+using CallLog.Calls.Import;
 using Spectre.Console;
 
 namespace CallLog.Cli;

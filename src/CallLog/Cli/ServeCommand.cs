@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using CallLog.Calls;
+using CallLog.Calls.Import;
 using CallLog.Demo;
 using CallLog.Hosting;
 using CallLog.Keys;

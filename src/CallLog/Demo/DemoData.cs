@@ -13,7 +13,7 @@ internal static class DemoData
     public static readonly DateTimeOffset Anchor = new(2025, 6, 30, 18, 0, 0, TimeSpan.Zero);
     private const int Days = 90;
 
-    // assistant_12345 is the seed's example agent, so the seed's curl works against demo data as is.
+    // assistant_12345 is the example agent of Klen's API reference, so its curl works against demo data as is.
     private static readonly DemoAgent[] Agents =
     [
         new("assistant_12345", "Sales Representative", ["product pricing", "the premium package", "volume discounts", "a product demo"]),

@@ -8,9 +8,8 @@ namespace CallLog.Hosting;
 /// <c>Logging__Console__FormatterName=json</c> (the message's properties under <c>State</c>, as
 /// Microsoft's JSON console formatter has them; the request's scope, with its <c>RequestId</c>, as
 /// top-level properties). Microsoft's
-/// console logger writes each line itself behind one lock, and with a line per request that lock was
-/// the server's bottleneck: 7,350 list requests/s with it, 10,700 with ZLogger, which formats into
-/// pooled buffers and writes them in batches (bench/results).
+/// console logger writes each line itself behind one lock, which with a line per request bounds the
+/// server's throughput; ZLogger formats into pooled buffers and writes them in batches (docs/scaling.md).
 /// </summary>
 internal static class ConsoleLogs
 {

@@ -25,8 +25,8 @@ internal static class Telemetry
     private static readonly Counter<long> StatementsCompiled = Meter.CreateCounter<long>(
         "calllog.store.statements.compiled", description: "SQL statements the store had SQLite compile (SQLite's own recompiles of a kept statement are not counted); flat once each session has seen each request shape.");
 
-    private static readonly Counter<long> PageAnchors = Meter.CreateCounter<long>(
-        "calllog.pages.anchors", description: "Pages by number past the first, by whether a remembered start still held (hit) or the page counted its way in (miss).");
+    private static readonly Counter<long> PageStarts = Meter.CreateCounter<long>(
+        "calllog.pages.starts", description: "Pages by number past the first, by whether a remembered start still held (hit) or the page counted its way in (miss).");
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
     {
@@ -52,7 +52,7 @@ internal static class Telemetry
     public static void StatementCompiled() => StatementsCompiled.Add(1);
 
     /// <summary>Counts a page further in that read on from a remembered start (hit) or skipped its offset (miss).</summary>
-    public static void PageAnchor(bool hit) => PageAnchors.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+    public static void PageStart(bool hit) => PageStarts.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     internal readonly struct StoreTimer(string operation, long started) : IDisposable
     {

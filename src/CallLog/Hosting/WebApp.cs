@@ -1,6 +1,8 @@
 using CallLog.Agents;
 using CallLog.Authentication;
 using CallLog.Calls;
+using CallLog.Calls.ById;
+using CallLog.Calls.List;
 using CallLog.Contacts;
 using CallLog.Docs;
 using CallLog.Errors;
@@ -36,8 +38,8 @@ internal static class WebApp
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KeyStore>();
-        builder.Services.AddSingleton<CallQueries>();
-        builder.Services.AddSingleton<PageAnchors>();
+        builder.Services.AddSingleton<CallList>();
+        builder.Services.AddSingleton<PageStarts>();
         builder.Services.AddOptions<PagingOptions>().Bind(builder.Configuration.GetSection("Paging"))
             .Validate(o => o.RememberedStarts >= 0, "Paging:RememberedStarts must be 0 (remember none) or more.")
             .ValidateOnStart();
@@ -46,7 +48,7 @@ internal static class WebApp
         builder.Services.AddSingleton<AgentStore>();
         builder.Services.AddSingleton<ContactStore>();
 
-        // JSON: source-generated, snake_case, the seed's timestamp form.
+        // JSON: source-generated, snake_case, Klen's timestamp form.
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, CallLogJson.Wire);

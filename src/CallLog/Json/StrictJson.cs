@@ -37,7 +37,7 @@ internal static class StrictJson
     public static string? RepeatedField(string json) => RepeatedField(System.Text.Encoding.UTF8.GetBytes(json));
 
     /// <summary>
-    /// Stored JSON read back: text stored before repeated fields were refused is read keeping each field's
+    /// Stored JSON read back: a store written by a build that accepted repeated fields is read keeping each field's
     /// last value, as most JSON readers do, so that such a call still reads and merges.
     /// </summary>
     public static JsonElement ReadStored(string json)

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using Dapper;
 using DbUp.Builder;
 using DbUp.Engine;
 
@@ -34,7 +35,7 @@ internal abstract class Database : IDisposable
     /// True where a prepared statement may settle on one generic plan, made without its parameters'
     /// values (PostgreSQL, after five runs, when that plan's estimated cost is no worse). A page whose
     /// best plan depends on those values then keeps its LIMIT a parameter, which rules the generic plan
-    /// out (see <c>CallQueries.PageQuery</c>).
+    /// out (see <c>CallListSql.PageQuery</c>).
     /// </summary>
     public virtual bool SettlesOnGenericPlans => false;
 
@@ -47,6 +48,37 @@ internal abstract class Database : IDisposable
 
     /// <summary>How a phone filter (an exact number, or a prefix ending in %) reads the calls_by_phone index.</summary>
     public virtual PhoneMatch PhoneMatch => PhoneMatch.Like;
+
+    /// <summary>What goes before a statement to have the store print its plan instead of running it (or, <paramref name="analyze"/>, as it ran).</summary>
+    public abstract string ExplainPrefix(bool analyze);
+
+    /// <summary>Runs <paramref name="sql"/> for rows read column by column (<see cref="StoreRows"/>).</summary>
+    public virtual async Task<StoreRows> OpenRowsAsync(DbConnection connection, string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        new ReaderRows(await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)));
+
+    /// <summary>
+    /// Runs <paramref name="first"/> and reads its result with <paramref name="read"/>, then opens
+    /// <paramref name="rows"/> as <see cref="OpenRowsAsync"/> does: over a network as one command, one round
+    /// trip instead of two. The two parameter sets' names must not overlap.
+    /// </summary>
+    public virtual async Task<(T First, StoreRows Rows)> OpenRowsAfterAsync<T>(
+        DbConnection connection, (string Sql, DynamicParameters Parameters) first, Func<DbDataReader, CancellationToken, Task<T>> read,
+        (string Sql, DynamicParameters Parameters) rows, CancellationToken cancellationToken)
+    {
+        first.Parameters.AddDynamicParams(rows.Parameters);
+        var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{first.Sql};\n{rows.Sql}", first.Parameters, cancellationToken: cancellationToken));
+        try
+        {
+            var result = await read(reader, cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            return (result, new ReaderRows(reader));
+        }
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
+        }
+    }
 
     /// <summary>Creates or upgrades the schema with DbUp; returns an error message, or null.</summary>
     public abstract string? Migrate();

@@ -21,7 +21,7 @@ internal sealed class PostgresDatabase : Database
 
     /// <summary>
     /// The row version's place in the heap, which the page's join reads directly (a TID scan: one page)
-    /// instead of descending calls_pkey first (four more at 10M calls). Stable within the statement's
+    /// instead of descending calls_pkey first (several more pages). Stable within the statement's
     /// snapshot. Reading it visits the heap for each entry, where a range that only skips reads its index
     /// alone (an index-only scan), so not for ranges with an OFFSET.
     /// </summary>
@@ -39,6 +39,9 @@ internal sealed class PostgresDatabase : Database
     public override string Description => _description;
 
     public override string LockRows => "FOR UPDATE OF c";
+
+    public override string ExplainPrefix(bool analyze) =>
+        analyze ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " : "EXPLAIN (COSTS OFF) ";
 
     public static bool IsUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||

@@ -39,10 +39,9 @@ internal static class PostgresUrl
                 // stops parsing and planning them per request. ?Max%20Auto%20Prepare=0 turns it off
                 // (for example behind a PgBouncer in transaction mode without prepared-statement support).
                 MaxAutoPrepare = 64,
-                // Few connections, each kept busy, beat many taking turns on the server's cores: at 32
-                // concurrent requests against a 2-core PostgreSQL, 8 connections instead of Npgsql's 100
-                // cut p99 from 177-310 ms to 27-72 ms at the same throughput (docs/scaling.md). 10 is
-                // HikariCP's default too; ?Maximum%20Pool%20Size=N sets it per node.
+                // Few connections, each kept busy, beat many taking turns on the server's cores: the same
+                // throughput at a fraction of the tail latency (docs/scaling.md). 10 is HikariCP's default
+                // too; ?Maximum%20Pool%20Size=N sets it per node.
                 MaxPoolSize = 10,
                 // Npgsql resets a connection's session state (RESET ALL, DISCARD TEMP, ...) each time it goes
                 // back to the pool: one more round trip per connection use, two per list request. CallLog sets

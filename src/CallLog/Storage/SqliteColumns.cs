@@ -4,10 +4,9 @@ namespace CallLog.Storage;
 
 /// <summary>
 /// SQLite's column accessors called on a statement's raw pointer, for the list's row loop alone
-/// (<c>SqliteCallRows</c>). Through SQLitePCL each call adds and releases a reference on the statement's
-/// SafeHandle (two atomic operations) and makes a full GC transition; a page of 100 makes about 1,500 such
-/// calls, and in a profile of the benchmark's mix at 1M calls the two SafeHandle methods took 6.6% of the
-/// server's CPU time. The caller holds one reference on the statement for as long as it uses the pointer.
+/// (<see cref="SqliteRows"/>): through SQLitePCL each call adds and releases a reference on the statement's
+/// SafeHandle and makes a full GC transition, and a page of 100 makes about 1,500 such calls (a profile's
+/// share is in docs/scaling.md). The caller holds one reference on the statement while it uses the pointer.
 /// These functions return at once (no I/O, no callbacks into .NET), which is what
 /// <see cref="SuppressGCTransitionAttribute"/> asks of them. The library is the e_sqlite3 that SQLitePCL loads.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using Dapper;
 using DbUp;
 using DbUp.Engine;
 using Microsoft.Data.Sqlite;
@@ -13,20 +14,12 @@ internal sealed class SqliteDatabase : Database
     private readonly SqliteSessions _sessions;
 
     /// <summary>
-    /// SQLite's memory statistics off, as SQLite recommends (SQLITE_DEFAULT_MEMSTATUS=0): with them on,
-    /// every allocation and free inside SQLite takes one process-wide mutex, which the sessions on both
-    /// cores then contend for (the mix at 1M calls, two A/B pairs: 9,890 and 8,950 requests/s with
-    /// them, 11,690 and 10,950 without). CallLog reads none of them.
-    /// And SQLite's multi-thread mode instead of serialized: no mutex per connection, which SQLite
-    /// otherwise enters and leaves in every call on it, each column read included (5.5% of the server's
-    /// CPU time in a profile of the mix at 1M calls). Multi-thread mode asks that a connection and its
-    /// statements be used by one thread at a time, which is how CallLog uses them: a session is rented
-    /// by one request at a time (<see cref="SqliteSessions"/>), every other connection belongs to one
-    /// command, and commands are disposed where they are made (Dapper, <c>await using</c>), which frees their
-    /// statements on the connection's own thread rather than leaving them to the finalizer thread.
-    /// <c>sqlite3_interrupt</c>, which a canceled request calls from another thread, is safe in any mode.
-    /// Both are set before SQLite initializes, that is before the first connection opens; if something
-    /// initialized it first, the calls are refused and SQLite keeps its defaults.
+    /// Before SQLite initializes (the first connection): memory statistics off, as SQLite recommends, since
+    /// with them every allocation takes one process-wide mutex; and multi-thread mode, since every
+    /// connection and its statements are used by one thread at a time (a session is rented by one request,
+    /// <see cref="SqliteSessions"/>; commands are disposed where they are made). <c>sqlite3_interrupt</c>,
+    /// which a canceled request calls from another thread, is safe in any mode. What each is worth:
+    /// docs/scaling.md. If something initialized SQLite first, the calls are refused and it keeps its defaults.
     /// </summary>
     static SqliteDatabase()
     {
@@ -52,11 +45,33 @@ internal sealed class SqliteDatabase : Database
 
     public override string Description => _path;
 
-    /// <summary>Every index entry carries it, so the page's ranges still read their index alone (39 instead of 72 µs for a page of 10 at 1M calls).</summary>
+    /// <summary>Every index entry carries it, so the page's ranges still read their index alone.</summary>
     public override string? RowId(bool skips) => "rowid";
 
     /// <summary>SQLite's LIKE reads its bound pattern while planning, so a statement with one is compiled again at every run.</summary>
     public override PhoneMatch PhoneMatch => PhoneMatch.Range;
+
+    public override string ExplainPrefix(bool analyze) => "EXPLAIN QUERY PLAN ";
+
+    /// <summary>SQLite's statement stepped in place (<see cref="SqliteRows"/>), kept compiled in the session.</summary>
+    public override Task<StoreRows> OpenRowsAsync(DbConnection connection, string sql, DynamicParameters parameters, CancellationToken cancellationToken) =>
+        Task.FromResult<StoreRows>(new SqliteRows(Lease(connection).Session, sql, parameters));
+
+    /// <summary>In process there is no round trip to save: the first query runs alone, then the rows' statement is stepped.</summary>
+    public override async Task<(T First, StoreRows Rows)> OpenRowsAfterAsync<T>(
+        DbConnection connection, (string Sql, DynamicParameters Parameters) first, Func<DbDataReader, CancellationToken, Task<T>> read,
+        (string Sql, DynamicParameters Parameters) rows, CancellationToken cancellationToken)
+    {
+        T result;
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(first.Sql, first.Parameters, cancellationToken: cancellationToken)))
+        {
+            result = await read(reader, cancellationToken);
+        }
+        return (result, await OpenRowsAsync(connection, rows.Sql, rows.Parameters, cancellationToken));
+    }
+
+    private static SqliteLease Lease(DbConnection connection) =>
+        connection as SqliteLease ?? throw new ArgumentException("Not a connection from SqliteDatabase.OpenAsync.", nameof(connection));
 
     public static bool TryCreate(string path, [NotNullWhen(true)] out SqliteDatabase? database, [NotNullWhen(false)] out string? error)
     {
@@ -150,7 +165,7 @@ internal sealed class SqliteDatabase : Database
             {
                 connection.Open();
                 using var wal = connection.CreateCommand();
-                // WAL is a property of the file: readers (the server) and one writer (an import) no longer block each other.
+                // WAL is a property of the file: readers (the server) and one writer (an import) do not block each other.
                 wal.CommandText = "PRAGMA journal_mode = WAL;";
                 wal.ExecuteNonQuery();
             }
@@ -178,9 +193,9 @@ internal sealed class SqliteDatabase : Database
     }
 
     /// <summary>
-    /// Refreshes the planner's statistics from a sample (analysis_limit: milliseconds even at 10M calls).
-    /// Without them SQLite guesses, and picked a one-day range of all agents over the one agent's index
-    /// (0.76 s instead of a few ms at 10M calls). Run after migrations and after every import.
+    /// Refreshes the planner's statistics from a sample (analysis_limit keeps it to milliseconds at any
+    /// size): without them SQLite guesses, and can read a day of all agents through one agent's index.
+    /// Run after migrations and after every import.
     /// </summary>
     public static async Task AnalyzeAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken)
     {

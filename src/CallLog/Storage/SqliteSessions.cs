@@ -7,8 +7,8 @@ namespace CallLog.Storage;
 /// <summary>
 /// Open SQLite connections, each with the statements it has already compiled. Microsoft.Data.Sqlite
 /// compiles every command's SQL again on every execution and throws the statements away when a pooled
-/// connection closes (dotnet/efcore#14044); compiling was a third of a list request's store time
-/// (bench/results). A session stays open between requests and keeps one compiled command per SQL text,
+/// connection closes (dotnet/efcore#14044), and compiling is a large share of a list request's store time
+/// (docs/scaling.md). A session stays open between requests and keeps one compiled command per SQL text,
 /// so a request compiles nothing after the first few.
 /// </summary>
 internal sealed class SqliteSessions(string connectionString) : IDisposable

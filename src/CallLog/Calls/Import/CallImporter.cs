@@ -2,7 +2,7 @@ using System.Data.Common;
 using CallLog.Storage;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>One line of an import: a call, or why that line is not one.</summary>
 internal readonly record struct ImportLine(long Number, Call? Call, string? Error);
@@ -22,14 +22,15 @@ internal sealed class CallImporter(Database database)
     /// writing them per call (SqliteBulkLoad into a table that holds calls, from the first call into an
     /// empty one; PostgresCallImport into an empty table). A rebuild sorts the table's calls once, and its
     /// fixed part (the schema statements, the tally recount) takes milliseconds, so past a few thousand
-    /// calls into a small table it beats eight index writes per call (measured when an empty SQLite table
-    /// switched here too: 100k calls into it took 2.5-2.6 s with the switch at 50k, 2.1 s at 10k).
+    /// calls into a small table it beats eight index writes per call (docs/storage.md).
     /// </summary>
     public const int BulkMinimumRows = 10_000;
 
     public Task<ImportOutcome> ImportAsync(string workspace, IAsyncEnumerable<ImportLine> lines, CancellationToken cancellationToken)
     {
         var ahead = lines.ReadAheadAsync(cancellationToken);
+        // The fast way to load many rows is each store's own (COPY and a merge; one statement stepped per
+        // row with the indexes rebuilt), so an import is written once per store rather than through Database.
         return database switch
         {
             PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, ahead, cancellationToken),

@@ -4,7 +4,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
 /// PostgreSQL: binary COPY of every line into a temporary table, then three set-based upserts (into an
@@ -33,7 +33,7 @@ internal static class PostgresCallImport
 
     // DISTINCT ON (key) ... ORDER BY key, seq DESC keeps each key's last line, as a row-by-row upsert would,
     // and lets ON CONFLICT see each key once. agent_new and contact_new mark the lines that name an agent or
-    // contact with values this import has not written before (WrittenOnce): the last of those per key holds
+    // contact with values this import has not written before (WrittenAgentsAndContacts): the last of those per key holds
     // the key's last values, and sorting them alone is cheap (8 agents among 500k lines).
     private const string MergeAgentsAndContacts =
         """
@@ -67,7 +67,7 @@ internal static class PostgresCallImport
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(Stage, transaction: transaction, cancellationToken: cancellationToken));
 
-        var written = new WrittenOnce();
+        var written = new WrittenAgentsAndContacts();
         long imported = 0;
         await using (var writer = await connection.BeginBinaryImportAsync(Copy, cancellationToken))
         {
@@ -128,8 +128,8 @@ internal static class PostgresCallImport
     /// Into an empty table with its primary key dropped: first every staged line as it came, with no sort
     /// and no key to check per row, then the key built in one sorted pass. An input that names a call twice
     /// fails that build; then the lines go in again from a savepoint, the last line per call only
-    /// (DISTINCT ON sorts them). 1M calls, timed in psql: the sorted insert under the key took 3.1-3.4 s,
-    /// this one 1.5-1.7 s plus 0.5-0.8 s for the key. Only an input that repeats an id pays both.
+    /// (DISTINCT ON sorts them). Inserting unsorted and building the key after is the faster of the two
+    /// (docs/storage.md); only an input that repeats an id pays both.
     /// </summary>
     private static async Task InsertIntoEmptyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long workspaceId, List<string> rebuild, CancellationToken cancellationToken)
     {
@@ -178,8 +178,8 @@ internal static class PostgresCallImport
     /// <summary>
     /// The first load into an empty calls table: drop the list indexes (and, once the table is locked and
     /// still empty, the primary key: DropPrimaryKeyAsync) so that the merge writes rows alone and each index
-    /// is then built in one sorted pass, 2.5x faster than eight random index writes per call (measured at
-    /// 500k calls, with the key kept). Only when the table is empty: DROP INDEX locks the table until
+    /// is then built in one sorted pass instead of eight random index writes per call. Only when the
+    /// table is empty: DROP INDEX locks the table until
     /// commit, and list requests would wait on it; with no calls stored there is nothing for them to wait
     /// for. Rolled back with the import if it fails.
     /// Returns the CREATE INDEX statements to run after the merge, read from the catalog, so the

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
 /// Reads an import's lines on another thread while the store writes the ones already read: parsing JSON

@@ -1,20 +1,17 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
-/// An import that has the database file to itself writes through a rollback journal instead of the WAL.
-/// In WAL mode every page of a large import is written twice (to the WAL, then copied into the file at
-/// the checkpoint after commit: 25 s of a 10M import), and each page an index build reads back from a
-/// WAL of a million frames is a search through its hash tables (walFindFrame: a fifth of the index
-/// builds). With a rollback journal the new pages go straight into the file and only the few pages that
-/// existed before are journaled, so a failed import still rolls back whole (FULL sync: see
-/// SqliteCallImport). Demo calls into an empty file: 1M 11.8-12.2 s -> 9.6-10.1 s, 10M 138 s -> 102 s.
-/// SQLite changes the mode only when no other connection has the file open (a server, an export): then
-/// the import stays in WAL mode, as before, and others keep reading while it writes. The price: a
-/// process that opens the file during a journaled import waits for it, and gives up after the busy
-/// timeout (30 s), so a server started during a first load of minutes reports the file locked.
+/// An import that has the database file to itself writes through a rollback journal instead of the WAL:
+/// in WAL mode every page of a large import is written twice (the WAL, then the checkpoint), and an index
+/// build reads its pages back through the WAL's hash tables. With a rollback journal new pages go straight
+/// into the file and only pages that existed before are journaled, so a failed import still rolls back
+/// whole (FULL sync: see SqliteCallImport). SQLite changes the mode only when no other connection has the
+/// file open (a server, an export); otherwise the import writes through the WAL and others keep reading.
+/// The price: a process that opens the file during a journaled import waits for it, up to the busy
+/// timeout (30 s). What it saves: docs/storage.md.
 /// </summary>
 internal static class RollbackJournal
 {

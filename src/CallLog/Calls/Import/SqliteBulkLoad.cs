@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
 /// A large import into SQLite: drop the list indexes and the tally triggers, write the rows against the
@@ -25,9 +25,7 @@ internal sealed class SqliteBulkLoad
     {
         // Small imports never pay for a rebuild of the whole table: the switch happens only once an import
         // has written as many calls as the table held before it (and at least BulkMinimumRows). Into an
-        // empty table it happens at once: the builds then sort only what this import wrote, and the first
-        // calls, written while the JIT is busiest, skip the index writes too (100k calls: median 80k -> 84k
-        // calls/s in seven alternated pairs; a 3-call import into an empty store takes ~13 ms more).
+        // empty table it happens at once: the builds then sort only what this import wrote.
         // MAX(rowid) is one B-tree descent, and never below the row count.
         var existing = await connection.ExecuteScalarAsync<long>(CallImporter.Untimed("SELECT COALESCE(MAX(rowid), 0) FROM calls", transaction, cancellationToken));
         return existing == 0 ? 0 : Math.Max(existing, CallImporter.BulkMinimumRows);
@@ -55,9 +53,8 @@ internal sealed class SqliteBulkLoad
         // thread at the end; past it, in cache-sized runs, each sorted on a helper thread while this one
         // reads on, then merged. With temp_store = MEMORY it never makes runs at all. So for the builds:
         // runs in temp files and a small cache (the rows written so far spill to the WAL, or to the file
-        // when journaled, as commit would have written them). 1M calls, seven indexes: 11.0 s -> 4.8 s
-        // (cache 2 MiB; 1-8 MiB within 0.7 s of it; 2 GiB with temp files 9.1 s). 10M: 71 s in WAL mode,
-        // 50 s journaled. One helper thread per core (SQLite allows 8; 1, 2 and 4 within noise at 1M).
+        // when journaled, as commit would have written them), one helper thread per core. Timings of the
+        // alternatives: docs/storage.md.
         // temp_store may change inside the transaction because this connection never opened its temp database.
         await _connection.ExecuteAsync(CallImporter.Untimed(
             $"PRAGMA temp_store = FILE; PRAGMA threads = {Environment.ProcessorCount}; PRAGMA cache_size = -2048;", _transaction, cancellationToken));

@@ -3,7 +3,7 @@ using CallLog.Storage;
 using CallLog.Workspaces;
 using Microsoft.Data.Sqlite;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
 /// SQLite: one transaction (through a rollback journal when the import has the file to itself:
@@ -27,12 +27,11 @@ internal static class SqliteCallImport
         {
             await using (var pragma = connection.CreateCommand())
             {
-                // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row; in a temp
-                // file that is ~18 small writes per call (measured with strace), in memory it is none.
+                // Each upsert fires a tally trigger, so SQLite keeps a statement journal per row: in a temp
+                // file that is many small writes per call, in memory none.
                 // Random ids touch every page of the unique key. In WAL mode every page the cache lets go of is
-                // looked up in the WAL when it is needed again (walFindFrame was 22% of a 10M import), hence up to
-                // 2 GiB; journaled it is read back from the file, and 10M demo calls took the same time with 2 GiB,
-                // 512 MiB (102 s; peak RSS 2.6 GB and 0.8 GB) and 128 MiB (104 s).
+                // looked up in the WAL when it is needed again, hence a large cache; journaled it is read back
+                // from the file, where a smaller cache costs no time (docs/storage.md).
                 // synchronous: in WAL mode NORMAL survives an application crash and skips an fsync per commit;
                 // with a rollback journal NORMAL may lose the journal's sync at a power failure, so FULL.
                 pragma.CommandText = journaled
@@ -62,7 +61,7 @@ internal static class SqliteCallImport
 
         var bulkFrom = await SqliteBulkLoad.ThresholdAsync(connection, transaction, cancellationToken);
         SqliteBulkLoad? bulk = null;
-        var written = new WrittenOnce();
+        var written = new WrittenAgentsAndContacts();
         long imported = 0;
         await foreach (var line in lines.WithCancellation(cancellationToken))
         {

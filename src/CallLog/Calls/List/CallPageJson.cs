@@ -2,7 +2,7 @@ using System.Reflection;
 using CommunityToolkit.HighPerformance.Buffers;
 using Microsoft.AspNetCore.Http.Metadata;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// A list response already written as JSON (<see cref="CallPageWriter"/>), in a pooled buffer that goes

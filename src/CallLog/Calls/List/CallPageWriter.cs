@@ -1,24 +1,25 @@
 using System.Text.Json;
+using CallLog.Storage;
 using CommunityToolkit.HighPerformance.Buffers;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// Writes a list response (<see cref="CallPage"/>'s shape, as the source-generated serializer writes it:
 /// the same names, order, nulls, timestamps and escaping) into a pooled buffer, straight from the store's
-/// rows: no <see cref="Call"/>, no string per column. A page reads one row more than it shows, which says
-/// whether there is a next page; only the last shown row's id becomes a string, for the next cursor.
+/// rows (<see cref="CallColumns"/>): no <see cref="Call"/>, no string per column. A page reads one row more
+/// than it shows, which says whether there is a next page; only the last shown row's id becomes a string.
 /// </summary>
-internal static class CallPageWriter
+internal sealed class CallPageWriter : IDisposable
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = CallLogJson.Wire.Options.Encoder };
 
-    private static readonly JsonEncodedText Count = JsonEncodedText.Encode("count");
-    private static readonly JsonEncodedText Page = JsonEncodedText.Encode("page");
-    private static readonly JsonEncodedText Limit = JsonEncodedText.Encode("limit");
-    private static readonly JsonEncodedText Pages = JsonEncodedText.Encode("pages");
-    private static readonly JsonEncodedText Calls = JsonEncodedText.Encode("calls");
-    private static readonly JsonEncodedText NextCursor = JsonEncodedText.Encode("next_cursor");
+    private static readonly JsonEncodedText CountName = JsonEncodedText.Encode("count");
+    private static readonly JsonEncodedText PageName = JsonEncodedText.Encode("page");
+    private static readonly JsonEncodedText LimitName = JsonEncodedText.Encode("limit");
+    private static readonly JsonEncodedText PagesName = JsonEncodedText.Encode("pages");
+    private static readonly JsonEncodedText CallsName = JsonEncodedText.Encode("calls");
+    private static readonly JsonEncodedText NextCursorName = JsonEncodedText.Encode("next_cursor");
     private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText AgentId = JsonEncodedText.Encode("agent_id");
     private static readonly JsonEncodedText AgentName = JsonEncodedText.Encode("agent_name");
@@ -39,86 +40,102 @@ internal static class CallPageWriter
     private static readonly JsonEncodedText[] Statuses = Names<CallStatus>();
     private static readonly JsonEncodedText[] Types = Names<CallType>();
 
-    /// <summary>
-    /// The page: <paramref name="rows"/> (none for an empty page) hold at most <paramref name="limit"/> + 1
-    /// rows; <paramref name="cursor"/> makes the next cursor from the last shown row's sort key and id.
-    /// </summary>
-    public static async Task<CallPageJson> WriteAsync(
-        long count, int? page, int limit, CallRows? rows, CallSort sort, Func<CallPosition, string> cursor, CancellationToken cancellationToken)
+    private readonly ArrayPoolBufferWriter<byte> _body;
+    private readonly Utf8JsonWriter _json;
+    private readonly int _limit;
+    private bool _finished;
+
+    /// <summary>Starts the response: the count and paging fields, then the calls array.</summary>
+    public CallPageWriter(long count, int? page, int limit)
     {
-        var body = new ArrayPoolBufferWriter<byte>(limit * 640 + 256);
-        try
+        _limit = limit;
+        _body = new ArrayPoolBufferWriter<byte>(limit * 640 + 256);
+        _json = new Utf8JsonWriter(_body, Options);
+        _json.WriteStartObject();
+        _json.WriteNumber(CountName, count);
+        if (page is { } number)
         {
-            await using var json = new Utf8JsonWriter(body, Options);
-            json.WriteStartObject();
-            json.WriteNumber(Count, count);
-            if (page is { } number)
-            {
-                json.WriteNumber(Page, number);
-            }
-            else
-            {
-                json.WriteNull(Page);
-            }
-            json.WriteNumber(Limit, limit);
-            json.WriteNumber(Pages, (count + limit - 1) / limit);
-            json.WriteStartArray(Calls);
-            CallPosition? last = null;
-            string? next = null;
-            var shown = 0;
-            while (rows is not null && await rows.ReadAsync(cancellationToken))
-            {
-                if (shown == limit)
-                {
-                    next = cursor(last!.Value);
-                    break;
-                }
-                var position = WriteCall(json, rows, sort, wantPosition: ++shown == limit);
-                last = position ?? last;
-            }
-            json.WriteEndArray();
-            if (next is null)
-            {
-                json.WriteNull(NextCursor);
-            }
-            else
-            {
-                json.WriteString(NextCursor, next);
-            }
-            json.WriteEndObject();
-            json.Flush();
-            return new CallPageJson(body);
+            _json.WriteNumber(PageName, number);
         }
-        catch
+        else
         {
-            body.Dispose();
-            throw;
+            _json.WriteNull(PageName);
+        }
+        _json.WriteNumber(LimitName, limit);
+        _json.WriteNumber(PagesName, (count + limit - 1) / limit);
+        _json.WriteStartArray(CallsName);
+    }
+
+    /// <summary>
+    /// Writes up to the page's limit of calls from <paramref name="rows"/>, which hold at most one more.
+    /// Returns where the page ended (the last shown call's position) when that one more row says there is
+    /// a next page; null on the last page.
+    /// </summary>
+    public async Task<CallPosition?> WriteCallsAsync(StoreRows rows, CallSort sort, CancellationToken cancellationToken)
+    {
+        CallPosition? last = null;
+        var shown = 0;
+        while (await rows.ReadAsync(cancellationToken))
+        {
+            if (shown == _limit)
+            {
+                return last;
+            }
+            last = WriteCall(_json, rows, sort, wantPosition: ++shown == _limit) ?? last;
+        }
+        return null;
+    }
+
+    /// <summary>Ends the response with <paramref name="nextCursor"/>; the writer's buffer now belongs to the result.</summary>
+    public CallPageJson Finish(string? nextCursor)
+    {
+        _json.WriteEndArray();
+        if (nextCursor is null)
+        {
+            _json.WriteNull(NextCursorName);
+        }
+        else
+        {
+            _json.WriteString(NextCursorName, nextCursor);
+        }
+        _json.WriteEndObject();
+        _json.Flush();
+        _finished = true;
+        return new CallPageJson(_body);
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        if (!_finished)
+        {
+            _body.Dispose();
         }
     }
 
     /// <summary>One call, columns read in order (a sequential reader allows nothing else); its position when asked for.</summary>
-    private static CallPosition? WriteCall(Utf8JsonWriter json, CallRows row, CallSort sort, bool wantPosition)
+    private static CallPosition? WriteCall(Utf8JsonWriter json, StoreRows row, CallSort sort, bool wantPosition)
     {
         json.WriteStartObject();
-        var id = row.GetUtf8(0);
+        var id = row.GetUtf8(CallColumns.Id);
         json.WriteString(Id, id);
         var idText = wantPosition ? System.Text.Encoding.UTF8.GetString(id) : null;
-        json.WriteString(AgentId, row.GetUtf8(1));
-        WriteText(json, AgentName, row, 2);
-        WriteName(json, Status, Statuses, row.GetInt64(3));
-        WriteName(json, Type, Types, row.GetInt64(4));
-        json.WriteString(PhoneNumber, row.GetUtf8(5));
-        var started = row.GetInt64(6);
+        json.WriteString(AgentId, row.GetUtf8(CallColumns.AgentId));
+        WriteText(json, AgentName, row, CallColumns.AgentName);
+        WriteName(json, Status, Statuses, row.GetInt64(CallColumns.Status));
+        WriteName(json, Type, Types, row.GetInt64(CallColumns.Type));
+        json.WriteString(PhoneNumber, row.GetUtf8(CallColumns.PhoneNumber));
+        var started = row.GetInt64(CallColumns.StartedAt);
         UtcSecondsConverter.Write(json, StartedAt, started);
-        if (row.IsNull(7))
+        if (row.IsNull(CallColumns.EndedAt))
         {
             json.WriteNull(EndedAt);
         }
         else
         {
-            UtcSecondsConverter.Write(json, EndedAt, row.GetInt64(7));
+            UtcSecondsConverter.Write(json, EndedAt, row.GetInt64(CallColumns.EndedAt));
         }
-        long? duration = row.IsNull(8) ? null : row.GetInt64(8);
+        long? duration = row.IsNull(CallColumns.DurationSeconds) ? null : row.GetInt64(CallColumns.DurationSeconds);
         if (duration is { } seconds)
         {
             json.WriteNumber(DurationSeconds, seconds);
@@ -127,26 +144,26 @@ internal static class CallPageWriter
         {
             json.WriteNull(DurationSeconds);
         }
-        WriteText(json, Summary, row, 9);
-        WriteText(json, RecordingUrl, row, 10);
-        if (row.IsNull(11))
+        WriteText(json, Summary, row, CallColumns.Summary);
+        WriteText(json, RecordingUrl, row, CallColumns.RecordingUrl);
+        if (row.IsNull(CallColumns.ContactId))
         {
             json.WriteNull(Contact);
         }
         else
         {
             json.WriteStartObject(Contact);
-            json.WriteNumber(Id, row.GetInt64(11));
-            WriteText(json, Name, row, 12);
-            WriteText(json, Email, row, 13);
-            WriteText(json, Company, row, 14);
+            json.WriteNumber(Id, row.GetInt64(CallColumns.ContactId));
+            WriteText(json, Name, row, CallColumns.ContactName);
+            WriteText(json, Email, row, CallColumns.ContactEmail);
+            WriteText(json, Company, row, CallColumns.ContactCompany);
             json.WriteEndObject();
         }
         json.WriteEndObject();
         return idText is null ? null : new CallPosition(sort.KeyOf(started, duration), idText);
     }
 
-    private static void WriteText(Utf8JsonWriter json, JsonEncodedText name, CallRows row, int column)
+    private static void WriteText(Utf8JsonWriter json, JsonEncodedText name, StoreRows row, int column)
     {
         if (row.IsNull(column))
         {

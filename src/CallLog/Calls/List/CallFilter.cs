@@ -1,9 +1,8 @@
-using System.Data.Common;
 using System.Text;
 using CallLog.Storage;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// The filters of a list, count or export, as SQL with parameters. <c>AgentIds</c> are the agents that
@@ -16,22 +15,19 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
 
     /// <summary>
-    /// The filter for a request. The seed's agent_id means "agent ID or assistant ID": 12345 also finds
-    /// assistant_12345; resolving to the agents that exist first lets the usual single-agent case use its
-    /// index. Null when agent_id names no agent of the workspace, so nothing can match.
+    /// The filter for <paramref name="conditions"/>, with <paramref name="agentIds"/> the agents that exist
+    /// among the ones its agent_id may mean (<see cref="Agents.AgentStore.MatchingIdsAsync"/>); null when
+    /// agent_id names no agent of the workspace, so nothing can match.
     /// </summary>
-    public static async Task<CallFilter?> ResolveAsync(DbConnection connection, long workspaceId, CallConditions conditions, CancellationToken cancellationToken)
+    public static CallFilter? For(long workspaceId, CallConditions conditions, IReadOnlyList<string>? agentIds)
     {
+        if (agentIds is { Count: 0 })
+        {
+            return null;
+        }
         var statuses = conditions.Statuses is { Count: < 3 } s ? s : null;
         var types = conditions.Types is { Count: < 2 } t ? t : null;
-        if (conditions.AgentId is not { } agentId)
-        {
-            return new CallFilter(workspaceId, null, statuses, types, conditions);
-        }
-        var agents = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
-            new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).ToList();
-        return agents.Count == 0 ? null : new CallFilter(workspaceId, agents, statuses, types, conditions);
+        return new CallFilter(workspaceId, agentIds, statuses, types, conditions);
     }
 
     /// <summary>True when an agent, a time range, a phone number or a contact narrows the calls to those an index of their own finds.</summary>
@@ -41,8 +37,8 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// <summary>
     /// True when the best way to read the filter depends on its values, not only on which filters are
     /// given: how wide a time range is, how long a phone prefix, what a search matches. A plan made
-    /// without the values (a generic plan) can be far off for these: for a phone prefix it walked the
-    /// whole time index, 461 instead of 1,792 requests/s at 1M calls.
+    /// without the values (a generic plan) can be far off for these: for a phone prefix it walks the whole
+    /// time index.
     /// </summary>
     public bool PlanDependsOnValues => Conditions.StartedAfter is not null || Conditions.StartedBefore is not null ||
         Conditions.PhonePattern?.EndsWith('%') == true || Conditions.Search is not null;
@@ -86,9 +82,8 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         }
         if (c.Search is { } search)
         {
-            // The contact subquery names the workspace by parameter, not by {alias}.workspace_id: correlated,
-            // SQLite ran it once per call (every contact of the workspace, per call: 155 s at 100k calls);
-            // uncorrelated, both stores run it once and probe its result.
+            // The contact subquery names the workspace by parameter, not by {alias}.workspace_id: uncorrelated,
+            // both stores run it once and probe its result, where SQLite runs a correlated one per call.
             sql.Append(
                 $"""
                  AND (lower({alias}.summary) LIKE @{prefix}q ESCAPE '\' OR {alias}.phone_number LIKE @{prefix}q ESCAPE '\'

@@ -1,11 +1,11 @@
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>
-/// The agents and contacts an import has written, with the values written: a demo of 10M calls names
-/// 8 agents and 200k contacts, so most upserts would rewrite a row with itself. Bounded: past a million
-/// agents or contacts it forgets them and writes again, which is only slower.
+/// The agents and contacts an import has written, with the values written: calls name the same few
+/// agents and contacts over and over, so most upserts would rewrite a row with itself. Bounded: past a
+/// million agents or contacts it forgets them and writes again, which is only slower.
 /// </summary>
-internal sealed class WrittenOnce
+internal sealed class WrittenAgentsAndContacts
 {
     private const int MaxEntries = 1_000_000;
     private readonly Dictionary<string, string?> _agents = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.ById;
 
 /// <summary>
 /// PATCH /api/v1/calls/{id}: a JSON Merge Patch (RFC 7396) applied to the stored call, then checked as

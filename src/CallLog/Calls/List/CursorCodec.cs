@@ -5,10 +5,7 @@ using System.Text;
 using CallLog.Storage;
 using Dapper;
 
-namespace CallLog.Calls;
-
-/// <summary>A position in the list order: the last call a page returned.</summary>
-internal readonly record struct CallPosition(long Key, string Id);
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// Opaque, URL-safe keyset cursors. A cursor carries the position it continues after, and an HMAC over

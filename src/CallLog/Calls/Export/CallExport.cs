@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
+using CallLog.Agents;
+using CallLog.Calls.List;
 using CallLog.Storage;
 using CallLog.Workspaces;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Export;
 
 internal static class CallExport
 {
@@ -15,17 +17,20 @@ internal static class CallExport
         {
             yield break;
         }
-        if (await CallFilter.ResolveAsync(connection, workspaceId, conditions, cancellationToken) is not { } filter)
+        var agentIds = conditions.AgentId is { } agentId
+            ? await AgentStore.MatchingIdsAsync(connection, workspaceId, agentId, cancellationToken)
+            : null;
+        if (CallFilter.For(workspaceId, conditions, agentIds) is not { } filter)
         {
             yield break;
         }
         var parameters = new DynamicParameters();
         var where = filter.Where(database, parameters, "c");
         await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"SELECT {CallQueries.Columns} FROM calls c {CallQueries.Joins} WHERE {where} {CallQueries.Order}", parameters, cancellationToken: cancellationToken));
+            $"SELECT {CallColumns.Joined} FROM calls c {CallColumns.Joins} WHERE {where} {CallListSql.Order}", parameters, cancellationToken: cancellationToken));
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return CallQueries.ReadCall(reader);
+            yield return CallColumns.Read(reader);
         }
     }
 }

@@ -1,7 +1,7 @@
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
-/// The seed's list envelope, plus <c>next_cursor</c> (null on the last page). <c>Pages</c> is
+/// Klen's list envelope, plus <c>next_cursor</c> (null on the last page). <c>Pages</c> is
 /// ceil(count / limit); <c>Page</c> is null when the request paged by cursor. The documented shape:
 /// <see cref="CallPageWriter"/> writes it from the store's rows without making this record.
 /// </summary>

@@ -8,7 +8,7 @@ using CallLog.Keys;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.ById;
 
 /// <summary>One call by id: read it in full, create or replace it, delete it. ETags make writes safe to race.</summary>
 internal static class CallByIdApi

@@ -1,20 +1,19 @@
 using System.Diagnostics;
-using CallLog.Storage;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace CallLog.Calls;
+namespace CallLog.Storage;
 
 /// <summary>
-/// A page's rows from SQLite's statement, stepped directly (SQLitePCL, the layer under Microsoft.Data.Sqlite):
+/// Rows from SQLite's statement, stepped directly (SQLitePCL, the layer under Microsoft.Data.Sqlite):
 /// a text column is SQLite's own UTF-8 bytes, read in place, where <c>SqliteDataReader.GetString</c> decodes
 /// each into a new string. The statement stays compiled in the session (<see cref="SqliteSession.TakeStatement"/>);
 /// a canceled request still interrupts it (the lease's interrupt is on the same connection). Columns are read
 /// through the statement's pointer (<see cref="SqliteColumns"/>), with one reference held on it from here to
 /// <see cref="DisposeAsync"/> instead of one per call.
 /// </summary>
-internal sealed class SqliteCallRows : CallRows
+internal sealed class SqliteRows : StoreRows
 {
     private readonly SqliteSession _session;
     private readonly string _sql;
@@ -24,7 +23,7 @@ internal sealed class SqliteCallRows : CallRows
     private bool _stepped;
     private bool _done;
 
-    public SqliteCallRows(SqliteSession session, string sql, DynamicParameters parameters)
+    public SqliteRows(SqliteSession session, string sql, DynamicParameters parameters)
     {
         _session = session;
         _sql = sql;
@@ -47,7 +46,7 @@ internal sealed class SqliteCallRows : CallRows
         }
     }
 
-    private sqlite3_stmt Statement => _statement ?? throw new ObjectDisposedException(nameof(SqliteCallRows));
+    private sqlite3_stmt Statement => _statement ?? throw new ObjectDisposedException(nameof(SqliteRows));
 
     private void Bind(string name, object? value)
     {
@@ -99,7 +98,7 @@ internal sealed class SqliteCallRows : CallRows
         return ValueTask.FromResult(false);
     }
 
-    private nint Pointer => _pointer != 0 ? _pointer : throw new ObjectDisposedException(nameof(SqliteCallRows));
+    private nint Pointer => _pointer != 0 ? _pointer : throw new ObjectDisposedException(nameof(SqliteRows));
 
     public override bool IsNull(int column) => SqliteColumns.Type(Pointer, column) == raw.SQLITE_NULL;
 

@@ -4,10 +4,10 @@ using CallLog.Errors;
 using CallLog.Json;
 using CallLog.Paging;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
-/// The list's query parameters, validated: the seed's (agent_id, status, type, page, limit), the cursor,
+/// The list's query parameters, validated: Klen's (agent_id, status, type, page, limit), the cursor,
 /// and the richer filters and sort. Anything unknown, repeated or out of range is a 400 naming it.
 /// </summary>
 internal sealed partial record CallListQuery(CallConditions Conditions, CallSort Sort = CallSort.StartedDescending, int Page = 1, int Limit = 10, string? Cursor = null)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.Import;
 
 /// <summary>Newline-delimited JSON in the API's call shape: what import reads and export writes.</summary>
 internal static class Ndjson

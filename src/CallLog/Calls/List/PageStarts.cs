@@ -1,13 +1,8 @@
+using CallLog.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace CallLog.Calls;
-
-internal sealed class PagingOptions
-{
-    /// <summary>Page starts each node remembers (a few dozen bytes each); 0 remembers none, so every page by number skips its offset.</summary>
-    public int RememberedStarts { get; set; } = 10_000;
-}
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// Where deep pages start, remembered per node: for a filter and sort, the position of the call just
@@ -17,9 +12,9 @@ internal sealed class PagingOptions
 /// filter's calls, on any node, changes the version, so a stale start is never used. A page remembers the
 /// start of the page after it, so walking pages by number (as Klen's clients do) costs what a cursor walk
 /// costs, and one row before it, so asking for the same deep page again does too. Only for filters whose
-/// counts come from the tallies; others count and skip as before.
+/// counts come from the tallies, which have a version; other filters count and skip every time.
 /// </summary>
-internal sealed class PageAnchors(IOptions<PagingOptions> options) : IDisposable
+internal sealed class PageStarts(IOptions<PagingOptions> options) : IDisposable
 {
     /// <summary>Past the limit (<see cref="PagingOptions.RememberedStarts"/>), the least recently used go.</summary>
     private readonly MemoryCache _positions = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.Value.RememberedStarts), CompactionPercentage = 0.25 });
@@ -35,14 +30,14 @@ internal sealed class PageAnchors(IOptions<PagingOptions> options) : IDisposable
             position = default;
             return false;
         }
-        if (_positions.TryGetValue(Key(workspaceId, query, offset), out Anchor? anchor) && anchor!.Version == version)
+        if (_positions.TryGetValue(Key(workspaceId, query, offset), out Start? start) && start!.Version == version)
         {
-            position = anchor.Position;
-            Hosting.Telemetry.PageAnchor(hit: true);
+            position = start.Position;
+            Telemetry.PageStart(hit: true);
             return true;
         }
         position = default;
-        Hosting.Telemetry.PageAnchor(hit: false);
+        Telemetry.PageStart(hit: false);
         return false;
     }
 
@@ -50,16 +45,16 @@ internal sealed class PageAnchors(IOptions<PagingOptions> options) : IDisposable
     {
         if (_enabled)
         {
-            _positions.Set(Key(workspaceId, query, offset), new Anchor(position, version), Entry);
+            _positions.Set(Key(workspaceId, query, offset), new Start(position, version), Entry);
         }
     }
 
     public void Dispose() => _positions.Dispose();
 
-    private static AnchorKey Key(long workspaceId, CallListQuery query, long offset) =>
+    private static StartKey Key(long workspaceId, CallListQuery query, long offset) =>
         new(workspaceId, query.Sort, query.Conditions.Signature(), offset);
 
-    private readonly record struct AnchorKey(long WorkspaceId, CallSort Sort, string Conditions, long Offset);
+    private readonly record struct StartKey(long WorkspaceId, CallSort Sort, string Conditions, long Offset);
 
-    private sealed record Anchor(CallPosition Position, long Version);
+    private sealed record Start(CallPosition Position, long Version);
 }

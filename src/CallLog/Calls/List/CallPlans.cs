@@ -1,9 +1,10 @@
 using System.Text;
+using CallLog.Agents;
 using CallLog.Storage;
 using CallLog.Workspaces;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>The store's own account of how it reads a list request: the plans (or the statements) `calllog explain` prints.</summary>
 internal static class CallPlans
@@ -13,21 +14,21 @@ internal static class CallPlans
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
+        var agentIds = query.Conditions.AgentId is { } agentId
+            ? await AgentStore.MatchingIdsAsync(connection, workspaceId, agentId, cancellationToken)
+            : null;
         // An agent that does not exist yet still gets the plan its filter would have.
-        var filter = await CallFilter.ResolveAsync(connection, workspaceId, query.Conditions, cancellationToken)
-            ?? new CallFilter(workspaceId, [query.Conditions.AgentId!], query.Conditions.Statuses, query.Conditions.Types, query.Conditions);
+        var filter = CallFilter.For(workspaceId, query.Conditions, agentIds is { Count: 0 } ? [query.Conditions.AgentId!] : agentIds)!;
         // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
         CallPosition? after = keyset ? new CallPosition(query.Sort.Descending() ? long.MaxValue : long.MinValue, "") : null;
-        var prefix = database is PostgresDatabase
-            ? analyze ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " : "EXPLAIN (COSTS OFF) "
-            : "EXPLAIN QUERY PLAN ";
+        var prefix = database.ExplainPrefix(analyze);
 
         var plans = new List<(string, string)>();
         foreach (var (title, (sql, parameters)) in new[]
         {
-            ("count", CallQueries.CountQuery(filter, database)),
+            ("count", CallListSql.CountQuery(filter, database)),
             (keyset ? $"page after a cursor, limit {query.Limit}" : $"page {query.Page}, limit {query.Limit}",
-                CallQueries.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database)),
+                CallListSql.PageQuery(filter, query.Sort, after, keyset ? 0 : query.Offset, query.Limit + 1, database)),
         })
         {
             if (statements)

@@ -4,7 +4,7 @@ using CallLog.Hosting;
 using CallLog.Storage;
 using Dapper;
 
-namespace CallLog.Calls;
+namespace CallLog.Calls.ById;
 
 internal enum WriteOutcome { Created, Replaced, Unchanged, Deleted, NotFound, PreconditionFailed, Invalid, Conflict }
 
@@ -30,8 +30,8 @@ internal sealed class CallWrites(Database database)
 {
     private static readonly string SelectOne =
         $"""
-        SELECT {CallQueries.Columns}, c.transcript, c.metadata, c.version
-        FROM calls c {CallQueries.Joins}
+        SELECT {CallColumns.Detail}
+        FROM calls c {CallColumns.Joins}
         WHERE c.workspace_id = @workspaceId AND c.id = @id
         """;
 
@@ -49,10 +49,10 @@ internal sealed class CallWrites(Database database)
         {
             return null;
         }
-        var call = CallQueries.ReadCall(reader);
-        var transcript = reader.IsDBNull(15) ? null : reader.GetString(15);
-        var metadata = reader.IsDBNull(16) ? null : reader.GetString(16);
-        return new StoredCall(CallDetail.From(call, transcript, metadata), reader.GetInt32(17));
+        var call = CallColumns.Read(reader);
+        var transcript = reader.IsDBNull(CallColumns.Transcript) ? null : reader.GetString(CallColumns.Transcript);
+        var metadata = reader.IsDBNull(CallColumns.Metadata) ? null : reader.GetString(CallColumns.Metadata);
+        return new StoredCall(CallDetail.From(call, transcript, metadata), reader.GetInt32(CallColumns.Version));
     }
 
     /// <summary>Creates or replaces a call. Writing what is already stored changes nothing, not even the version.</summary>

@@ -1,8 +1,8 @@
-namespace CallLog.Calls;
+namespace CallLog.Calls.List;
 
 /// <summary>
 /// What a list, count or export asks for, before agent ids are resolved. Every condition is optional;
-/// the seed's three are <c>AgentId</c>, one status and one type. Times are Unix seconds: after is
+/// Klen's three are <c>AgentId</c>, one status and one type. Times are Unix seconds: after is
 /// inclusive, before exclusive. <c>PhonePattern</c> is an exact E.164 number or a prefix ending in <c>%</c>.
 /// </summary>
 internal sealed record CallConditions(
@@ -15,7 +15,7 @@ internal sealed record CallConditions(
     long? ContactId = null,
     string? Search = null)
 {
-    /// <summary>True when only the seed's filters are used: counts then come from the tallies.</summary>
+    /// <summary>True when only Klen's filters are used: counts then come from the tallies.</summary>
     public bool TalliesSuffice => StartedAfter is null && StartedBefore is null && PhonePattern is null && ContactId is null && Search is null;
 
     /// <summary>A stable text of every condition, so a cursor can be bound to the filters it was made for.</summary>
