@@ -84,6 +84,36 @@ public abstract class OperationsTests<TStore>(OperationsServer<TStore> server) w
     }
 
     [Fact]
+    public async Task TheClientAddressInTheLogComesFromForwardedHeadersOnlyThroughAConfiguredProxy()
+    {
+        var behindProxy = await ClientInLogAsync(server.Client);
+        var direct = await ClientInLogAsync(await server.StartAsync(new Dictionary<string, string> { ["ForwardedHeaders__KnownProxies"] = "" }));
+
+        Assert.Equal("203.0.113.7", behindProxy);
+        Assert.Equal("127.0.0.1", direct);
+
+        var refused = await CallLogProcess.RunAsync(["serve", "--db", server.Store.Db, "--urls", "http://127.0.0.1:0"],
+            environment: new Dictionary<string, string> { ["ForwardedHeaders__KnownProxies"] = "10.0.0.5, proxy.internal" });
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("ForwardedHeaders:KnownProxies must be IP addresses or networks", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends a request that claims, in X-Forwarded-For, to come from 203.0.113.7; returns the client its log line names.</summary>
+    private async Task<string?> ClientInLogAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+        await WaitForLogAsync(requestId);
+        var line = server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(text => JsonDocument.Parse(text).RootElement)
+            .Single(e => e.GetProperty("Category").GetString() == "CallLog.Requests" && e.GetProperty("State").GetProperty("RequestId").GetString() == requestId);
+        return line.GetProperty("State").GetProperty("Client").GetString();
+    }
+
+    [Fact]
     public async Task MetricsShowRequestDurationsByRouteAndStatusStoreQueriesAndRejectedKeys()
     {
         using (await server.Client.GetAsync("/api/v1/calls", server.Unlimited))

@@ -26,9 +26,10 @@ internal static class RequestLogging
             {
                 if (logger.IsEnabled(LogLevel.Information))
                 {
-                    logger.LogInformation("{Method} {Path}{Query} responded {StatusCode} in {ElapsedMs:0.0} ms [{RequestId}]",
+                    logger.LogInformation("{Method} {Path}{Query} responded {StatusCode} in {ElapsedMs:0.0} ms to {Client} [{RequestId}]",
                         context.Request.Method, context.Request.Path.Value, Redacted(context.Request.Query),
-                        context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.TraceIdentifier);
+                        context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                        context.Connection.RemoteIpAddress?.ToString(), context.TraceIdentifier);
                 }
             }
         });

@@ -20,8 +20,9 @@ internal static class WebApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
-            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
+        // Settings: the defaults built in, then appsettings.json beside the program, the environment, the command line.
+        builder.Configuration.AddBuiltInSettings();
         builder.WebHost.UseUrls(urls);
 
         // Logging: the framework's own request line prints raw query strings (api_key); ours redacts them.
@@ -69,13 +70,15 @@ internal static class WebApp
         // Contract: OpenAPI document and docs.
         builder.Services.AddOpenApiDocs();
 
-        // Security: API keys, one policy per permission.
+        // Security: API keys, one policy per permission; X-Forwarded-* only from configured proxies.
+        builder.Services.AddProxyHeaders(builder.Configuration);
         builder.Services.AddApiKeyAuthentication(builder.Configuration);
         builder.Services.AddKeyRateLimits(builder.Configuration);
 
         app = builder.Build();
         // Before the first request: every node signs and checks cursors with the store's one key.
         await app.Services.GetRequiredService<CursorCodec>().InitializeAsync(cancellationToken);
+        app.UseForwardedHeaders();
         app.UseRequestIds();
         app.UseRequestLogging();
         app.UseApiErrors();

@@ -59,11 +59,19 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
         _client = await StartAsync();
     }
 
-    /// <summary>Starts a serve process on this store; a fixture may start more than one (several nodes).</summary>
-    public async Task<HttpClient> StartAsync()
+    /// <summary>
+    /// Starts a serve process on this store; a fixture may start more than one (several nodes).
+    /// <paramref name="settings"/> override the fixture's <see cref="Environment"/> for this node.
+    /// </summary>
+    public async Task<HttpClient> StartAsync(IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
-        var info = CallLogProcess.StartInfo(["serve", "--db", ServeDb, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], Environment);
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+        var info = CallLogProcess.StartInfo(["serve", "--db", ServeDb, "--urls", $"http://127.0.0.1:{port}", .. ServeOptions], environment);
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace CallLog.Tests.Infrastructure;
 
-/// <summary>A server with JSON logs and a small default rate limit (5 a minute), and keys of each budget.</summary>
+/// <summary>
+/// A server with JSON logs, a small default rate limit (5 a minute) and keys of each budget, behind a
+/// "reverse proxy" at 127.0.0.1 (where the tests connect from), whose X-Forwarded-* headers it believes.
+/// </summary>
 public sealed class OperationsServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     /// <summary>No rate limit: for every test that is not about rate limits.</summary>
@@ -17,6 +20,7 @@ public sealed class OperationsServer<TStore> : CallLogServer<TStore> where TStor
     {
         ["Logging__Console__FormatterName"] = "json",
         ["RateLimits__PerMinute"] = "5",
+        ["ForwardedHeaders__KnownProxies"] = "127.0.0.1",
     };
 
     protected override async Task SeedAsync()
