@@ -9,7 +9,7 @@ namespace CallLog.Hosting;
 /// Microsoft's JSON console formatter has them; the request's scope, with its <c>RequestId</c>, as
 /// top-level properties). Microsoft's
 /// console logger writes each line itself behind one lock, which with a line per request bounds the
-/// server's throughput; ZLogger formats into pooled buffers and writes them in batches (docs/scaling.md).
+/// server's throughput; ZLogger formats into pooled buffers and writes them in batches (docs/storage.md).
 /// </summary>
 internal static class ConsoleLogs
 {

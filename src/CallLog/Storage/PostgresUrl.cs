@@ -40,7 +40,7 @@ internal static class PostgresUrl
                 // (for example behind a PgBouncer in transaction mode without prepared-statement support).
                 MaxAutoPrepare = 64,
                 // Few connections, each kept busy, beat many taking turns on the server's cores: the same
-                // throughput at a fraction of the tail latency (docs/scaling.md). 10 is HikariCP's default
+                // throughput at a fraction of the tail latency (docs/storage.md). 10 is HikariCP's default
                 // too; ?Maximum%20Pool%20Size=N sets it per node.
                 MaxPoolSize = 10,
                 // Npgsql resets a connection's session state (RESET ALL, DISCARD TEMP, ...) each time it goes

@@ -6,7 +6,7 @@ namespace CallLog.Storage;
 /// SQLite's column accessors called on a statement's raw pointer, for the list's row loop alone
 /// (<see cref="SqliteRows"/>): through SQLitePCL each call adds and releases a reference on the statement's
 /// SafeHandle and makes a full GC transition, and a page of 100 makes about 1,500 such calls (a profile's
-/// share is in docs/scaling.md). The caller holds one reference on the statement while it uses the pointer.
+/// share is in docs/storage.md). The caller holds one reference on the statement while it uses the pointer.
 /// These functions return at once (no I/O, no callbacks into .NET), which is what
 /// <see cref="SuppressGCTransitionAttribute"/> asks of them. The library is the e_sqlite3 that SQLitePCL loads.
 /// </summary>

@@ -19,7 +19,7 @@ internal sealed class SqliteDatabase : Database
     /// connection and its statements are used by one thread at a time (a session is rented by one request,
     /// <see cref="SqliteSessions"/>; commands are disposed where they are made). <c>sqlite3_interrupt</c>,
     /// which a canceled request calls from another thread, is safe in any mode. What each is worth:
-    /// docs/scaling.md. If something initialized SQLite first, the calls are refused and it keeps its defaults.
+    /// docs/storage.md. If something initialized SQLite first, the calls are refused and it keeps its defaults.
     /// </summary>
     static SqliteDatabase()
     {

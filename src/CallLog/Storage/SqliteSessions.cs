@@ -8,7 +8,7 @@ namespace CallLog.Storage;
 /// Open SQLite connections, each with the statements it has already compiled. Microsoft.Data.Sqlite
 /// compiles every command's SQL again on every execution and throws the statements away when a pooled
 /// connection closes (dotnet/efcore#14044), and compiling is a large share of a list request's store time
-/// (docs/scaling.md). A session stays open between requests and keeps one compiled command per SQL text,
+/// (docs/storage.md). A session stays open between requests and keeps one compiled command per SQL text,
 /// so a request compiles nothing after the first few.
 /// </summary>
 internal sealed class SqliteSessions(string connectionString) : IDisposable
@@ -18,11 +18,9 @@ internal sealed class SqliteSessions(string connectionString) : IDisposable
 
     /// <summary>
     /// Each connection's own page cache, in KiB (SQLite's default is 2 MiB). The newest calls of a big
-    /// workspace lie on thousands of pages (rows, their contacts, the B-tree pages above them); with
-    /// 2 MiB a session read most of them again from the OS at every request (10M demo calls, counted
-    /// with perf: random pages among the first hundred 26 reads per request, 6 with 8 MiB, none with
-    /// 16; the benchmark's mix 53, and 5.5 with 8 MiB). Filled only as pages are read: at most 8 MiB
-    /// times the sessions open at once (5-8 under the benchmark's 32 connections on 2 cores).
+    /// workspace lie on thousands of pages (rows, their contacts, the B-tree pages above them), which
+    /// SQLite's default does not hold, so a session would read them again from the OS at every request
+    /// (docs/storage.md). Filled only as pages are read: at most 8 MiB times the sessions open at once.
     /// </summary>
     private const int CacheKib = 8192;
 

@@ -6,7 +6,7 @@ namespace CallLog.Calls.Import;
 /// <summary>
 /// A large import into SQLite: drop the list indexes and the tally triggers, write the rows against the
 /// unique key alone, then build each index in one sorted pass and count the workspace's tallies once.
-/// Inserting 10M calls with random ids and times into eight indexes is eight random B-tree writes per
+/// Inserting calls with random ids and times into eight indexes is eight random B-tree writes per
 /// call; building them afterwards is a sort. All of it runs inside the import's transaction, so a failed
 /// import rolls the schema back with the rows, and readers (WAL) keep seeing the indexes until commit.
 /// The definitions come from the schema itself, so the migrations stay the one place that states them.
