@@ -70,7 +70,7 @@ internal sealed class AgentStore(Database database)
             new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken)) == 1;
         if (!created)
         {
-            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name, setName = true }, transaction, cancellationToken: cancellationToken));
         }
         var agent = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

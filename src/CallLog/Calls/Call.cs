@@ -15,9 +15,42 @@ internal sealed record Call(
     int? DurationSeconds,
     string? Summary,
     string? RecordingUrl,
-    Contact? Contact);
+    Contact? Contact)
+{
+    /// <summary>
+    /// Which of the agent's and contact's own fields the input stated (null included). A write upserts the
+    /// agent and contact with these alone: a field left out leaves what another call said about them.
+    /// </summary>
+    [JsonIgnore]
+    public SharedFields Stated { get; init; } = SharedFields.All;
+
+    /// <summary>This call with the unstated shared fields as <paramref name="stored"/> shows them, where it names the same agent or contact.</summary>
+    public Call WithUnstatedFrom(string storedAgentId, string? storedAgentName, Contact? storedContact)
+    {
+        var agentName = !Stated.HasFlag(SharedFields.AgentName) && storedAgentId == AgentId ? storedAgentName : AgentName;
+        var contact = Contact is { } k && storedContact is { } s && s.Id == k.Id
+            ? new Contact(k.Id,
+                Stated.HasFlag(SharedFields.ContactName) ? k.Name : s.Name,
+                Stated.HasFlag(SharedFields.ContactEmail) ? k.Email : s.Email,
+                Stated.HasFlag(SharedFields.ContactCompany) ? k.Company : s.Company)
+            : Contact;
+        return this with { AgentName = agentName, Contact = contact };
+    }
+}
 
 internal sealed record Contact(long Id, string? Name, string? Email, string? Company);
+
+/// <summary>The fields of a call that belong to its agent or contact, shared with every call naming them.</summary>
+[Flags]
+internal enum SharedFields
+{
+    None = 0,
+    AgentName = 1,
+    ContactName = 2,
+    ContactEmail = 4,
+    ContactCompany = 8,
+    All = AgentName | ContactName | ContactEmail | ContactCompany,
+}
 
 // The numbers are what the store keeps; the names are what the API speaks.
 [JsonConverter(typeof(JsonStringEnumConverter<CallStatus>))]

@@ -6,7 +6,8 @@ namespace CallLog.Calls;
 /// <summary>
 /// Reads one call in the API's shape from JSON, refusing anything that would not round-trip: unknown or
 /// repeated fields, wrong types, unknown status or type, bad timestamps, in-progress calls with an end.
-/// Fields that may be null may also be left out. Errors name the field and what was expected.
+/// Fields that may be null may also be left out; for the agent's and contact's own fields, left out means
+/// "unchanged" (<see cref="Call.Stated"/>). Errors name the field and what was expected.
 /// </summary>
 internal static class CallJsonReader
 {
@@ -115,8 +116,21 @@ internal static class CallJsonReader
             }
         }
         return e.First is null
-            ? new Call(id!, agentId!, agentName, status, type, phone!, startedAt!.Value, endedAt, duration, summary, recordingUrl, contact)
+            ? new Call(id!, agentId!, agentName, status, type, phone!, startedAt!.Value, endedAt, duration, summary, recordingUrl, contact) { Stated = StatedIn(root) }
             : null;
+    }
+
+    /// <summary>The shared fields the object names, null or not; a field left out is not stated.</summary>
+    public static SharedFields StatedIn(JsonElement call)
+    {
+        var stated = call.TryGetProperty("agent_name", out _) ? SharedFields.AgentName : SharedFields.None;
+        if (call.TryGetProperty("contact", out var contact) && contact.ValueKind == JsonValueKind.Object)
+        {
+            stated |= contact.TryGetProperty("name", out _) ? SharedFields.ContactName : SharedFields.None;
+            stated |= contact.TryGetProperty("email", out _) ? SharedFields.ContactEmail : SharedFields.None;
+            stated |= contact.TryGetProperty("company", out _) ? SharedFields.ContactCompany : SharedFields.None;
+        }
+        return stated;
     }
 
     private static T Enum<T>(JsonFields e, JsonElement obj, string field, TryParse<T> parse, string allowed) where T : struct

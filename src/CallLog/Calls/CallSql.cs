@@ -6,16 +6,21 @@ namespace CallLog.Calls;
 /// </summary>
 internal static class CallSql
 {
+    /// <summary>A new agent gets the name as given; a known one only when the write stated it (<c>@setName</c>).</summary>
     public const string UpsertAgent =
         """
         INSERT INTO agents (workspace_id, id, name) VALUES (@w, @id, @name)
-        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE agents.name IS DISTINCT FROM excluded.name
+        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE @setName AND agents.name IS DISTINCT FROM excluded.name
         """;
 
+    /// <summary>A new contact gets the fields as given; a known one keeps each field the write did not state.</summary>
     public const string UpsertContact =
         """
         INSERT INTO contacts (workspace_id, id, name, email, company) VALUES (@w, @id, @name, @email, @company)
-        ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company
+        ON CONFLICT (workspace_id, id) DO UPDATE SET
+            name = CASE WHEN @setName THEN excluded.name ELSE contacts.name END,
+            email = CASE WHEN @setEmail THEN excluded.email ELSE contacts.email END,
+            company = CASE WHEN @setCompany THEN excluded.company ELSE contacts.company END
         """;
 
     /// <summary>The columns an import writes, in the order of its VALUES or SELECT.</summary>

@@ -28,7 +28,7 @@ internal sealed class ContactStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         var count = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM contacts WHERE {where}", parameters, cancellationToken: cancellationToken));
-        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallQueries.PageQuery).
+        // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run (CallListSql.PageQuery).
         var contacts = page.Offset >= count
             ? []
             : (await connection.QueryAsync<ContactDetail>(new CommandDefinition(

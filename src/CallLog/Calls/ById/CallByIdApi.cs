@@ -23,7 +23,8 @@ internal static class CallByIdApi
         calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("putCall", "Calls", "Create or replace a call",
                 "The whole call (the `id` may be left out, or must match the URL). 201 when created, 200 when replaced; the same body twice changes nothing. " +
-                "Agents and contacts it names are upserted. `If-Match` makes it conditional. Needs `can_write_calls`.")
+                "Agents and contacts it names are upserted with the fields it states: `agent_name` or a contact's `name`, `email` or `company` left out leaves " +
+                "that agent's or contact's value as it is (it is shared with their other calls); an explicit `null` clears it. `If-Match` makes it conditional. Needs `can_write_calls`.")
             .Accepts<CallDetail>("application/json")
             .Produces<CallDetail>(StatusCodes.Status201Created)
             .Produces<CallDetail>()
@@ -31,7 +32,8 @@ internal static class CallByIdApi
         calls.MapPatch("/{id}", PatchCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("patchCall", "Calls", "Change part of a call (JSON Merge Patch)",
                 "RFC 7396: the fields to change; `null` removes (nested `contact` and `metadata` merge member by member). `in-progress` may become `completed` " +
-                "or `failed`, which are final (409). Without `duration_seconds`, a new `ended_at` or `started_at` recomputes it. Needs `can_write_calls`.")
+                "or `failed`, which are final (409). Without `duration_seconds`, a new `ended_at` or `started_at` recomputes it. The agent's and contact's own fields " +
+                "change only where the patch names them, so a new `agent_id` or contact `id` alone never copies the previous one's name onto it. Needs `can_write_calls`.")
             .Accepts<CallDetail>("application/merge-patch+json", "application/json")
             .Produces<CallDetail>()
             .Errors(400, 404, 409, 412, 413, 415);

@@ -33,8 +33,10 @@ internal static class CallPatch
         }
 
         using var document = JsonDocument.Parse(merged.ToJsonString());
+        // The merged call carries the stored agent's and contact's fields; only what the patch names is
+        // the patch's to say about them (a null removed from the merge is a stated null).
         return CallJsonReader.ReadWrite(document.RootElement, id, out var problem) is { } write
-            ? WriteDecision.Store(write)
+            ? WriteDecision.Store(write with { Call = write.Call with { Stated = CallJsonReader.StatedIn(patch) } })
             : WriteDecision.Fail(WriteOutcome.Invalid, problem);
     }
 

@@ -100,18 +100,30 @@ internal sealed class CallWrites(Database database)
         {
             return new WriteResult(decision.Failure, current, decision.Problem);
         }
-        var wanted = CallDetail.From(write.Call, write.Transcript, write.Metadata);
-        if (current is not null && Same(current.Detail, wanted))
+        // What the write leaves unstated about the agent and contact stays as stored, so it changes nothing.
+        var c = current is { Detail: var d } ? write.Call.WithUnstatedFrom(d.AgentId, d.AgentName, d.Contact) : write.Call;
+        if (current is not null && Same(current.Detail, CallDetail.From(c, write.Transcript, write.Metadata)))
         {
             return new WriteResult(WriteOutcome.Unchanged, current);
         }
 
-        var c = write.Call;
-        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id = c.AgentId, name = c.AgentName }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent,
+            new { w = workspaceId, id = c.AgentId, name = c.AgentName, setName = c.Stated.HasFlag(SharedFields.AgentName) },
+            transaction, cancellationToken: cancellationToken));
         if (c.Contact is { } k)
         {
             await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertContact,
-                new { w = workspaceId, id = k.Id, name = k.Name, email = k.Email, company = k.Company }, transaction, cancellationToken: cancellationToken));
+                new
+                {
+                    w = workspaceId,
+                    id = k.Id,
+                    name = k.Name,
+                    email = k.Email,
+                    company = k.Company,
+                    setName = c.Stated.HasFlag(SharedFields.ContactName),
+                    setEmail = c.Stated.HasFlag(SharedFields.ContactEmail),
+                    setCompany = c.Stated.HasFlag(SharedFields.ContactCompany),
+                }, transaction, cancellationToken: cancellationToken));
         }
         var row = new
         {

@@ -19,7 +19,8 @@ internal static class PostgresCallImport
             seq bigint, id text COLLATE "C", agent_id text COLLATE "C", agent_name text, status smallint, type smallint,
             phone_number text, started_at bigint, ended_at bigint, duration_seconds integer, summary text,
             recording_url text, contact_id bigint, contact_name text, contact_email text, contact_company text,
-            agent_new boolean, contact_new boolean
+            agent_new boolean, contact_new boolean,
+            agent_name_set boolean, contact_name_set boolean, contact_email_set boolean, contact_company_set boolean
         ) ON COMMIT DROP
         """;
 
@@ -27,23 +28,39 @@ internal static class PostgresCallImport
         """
         COPY import_calls (seq, id, agent_id, agent_name, status, type, phone_number, started_at, ended_at,
                            duration_seconds, summary, recording_url, contact_id, contact_name, contact_email, contact_company,
-                           agent_new, contact_new)
+                           agent_new, contact_new, agent_name_set, contact_name_set, contact_email_set, contact_company_set)
         FROM STDIN (FORMAT BINARY)
         """;
 
-    // DISTINCT ON (key) ... ORDER BY key, seq DESC keeps each key's last line, as a row-by-row upsert would,
-    // and lets ON CONFLICT see each key once. agent_new and contact_new mark the lines that name an agent or
-    // contact with values this import has not written before (WrittenAgentsAndContacts): the last of those per key holds
-    // the key's last values, and sorting them alone is cheap (8 agents among 500k lines).
+    // Per agent and contact, each field takes the last value a line stated (the *_set columns: a field
+    // left out of a line is not stated), and keeps the stored value when no line stated it; a row-by-row
+    // upsert would leave the same. agent_new and contact_new mark the lines that state something this
+    // import has not written yet (WrittenAgentsAndContacts), so only those are grouped: few, even in a
+    // large import (8 agents among 500k lines).
     private const string MergeAgentsAndContacts =
         """
         INSERT INTO agents (workspace_id, id, name)
-        SELECT DISTINCT ON (agent_id) @w, agent_id, agent_name FROM import_calls WHERE agent_new ORDER BY agent_id, seq DESC
+        SELECT @w, s.agent_id, CASE WHEN s.name_set THEN s.name ELSE a.name END
+        FROM (SELECT agent_id, bool_or(agent_name_set) AS name_set,
+                     (array_agg(agent_name ORDER BY seq DESC) FILTER (WHERE agent_name_set))[1] AS name
+              FROM import_calls WHERE agent_new GROUP BY agent_id) s
+        LEFT JOIN agents a ON a.workspace_id = @w AND a.id = s.agent_id
         ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE agents.name IS DISTINCT FROM excluded.name;
 
         INSERT INTO contacts (workspace_id, id, name, email, company)
-        SELECT DISTINCT ON (contact_id) @w, contact_id, contact_name, contact_email, contact_company
-        FROM import_calls WHERE contact_new ORDER BY contact_id, seq DESC
+        SELECT @w, s.contact_id,
+               CASE WHEN s.name_set THEN s.name ELSE k.name END,
+               CASE WHEN s.email_set THEN s.email ELSE k.email END,
+               CASE WHEN s.company_set THEN s.company ELSE k.company END
+        FROM (SELECT contact_id,
+                     bool_or(contact_name_set) AS name_set,
+                     (array_agg(contact_name ORDER BY seq DESC) FILTER (WHERE contact_name_set))[1] AS name,
+                     bool_or(contact_email_set) AS email_set,
+                     (array_agg(contact_email ORDER BY seq DESC) FILTER (WHERE contact_email_set))[1] AS email,
+                     bool_or(contact_company_set) AS company_set,
+                     (array_agg(contact_company ORDER BY seq DESC) FILTER (WHERE contact_company_set))[1] AS company
+              FROM import_calls WHERE contact_new GROUP BY contact_id) s
+        LEFT JOIN contacts k ON k.workspace_id = @w AND k.id = s.contact_id
         ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name, email = excluded.email, company = excluded.company;
 
         """;
@@ -95,8 +112,12 @@ internal static class PostgresCallImport
                 await WriteAsync(writer, c.Contact?.Name, NpgsqlDbType.Text, cancellationToken);
                 await WriteAsync(writer, c.Contact?.Email, NpgsqlDbType.Text, cancellationToken);
                 await WriteAsync(writer, c.Contact?.Company, NpgsqlDbType.Text, cancellationToken);
-                await writer.WriteAsync(written.IsNew(c.AgentId, c.AgentName), NpgsqlDbType.Boolean, cancellationToken);
-                await writer.WriteAsync(c.Contact is { } contact && written.IsNew(contact), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(written.IsNew(c), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(c.Contact is { } contact && written.IsNew(contact, c.Stated), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(c.Stated.HasFlag(SharedFields.AgentName), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(c.Stated.HasFlag(SharedFields.ContactName), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(c.Stated.HasFlag(SharedFields.ContactEmail), NpgsqlDbType.Boolean, cancellationToken);
+                await writer.WriteAsync(c.Stated.HasFlag(SharedFields.ContactCompany), NpgsqlDbType.Boolean, cancellationToken);
                 imported++;
             }
             await writer.CompleteAsync(cancellationToken);

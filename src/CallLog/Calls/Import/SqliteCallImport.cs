@@ -55,8 +55,8 @@ internal static class SqliteCallImport
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
 
-        await using var agent = Prepare(connection, transaction, CallSql.UpsertAgent, "w", "id", "name");
-        await using var contact = Prepare(connection, transaction, CallSql.UpsertContact, "w", "id", "name", "email", "company");
+        await using var agent = Prepare(connection, transaction, CallSql.UpsertAgent, "w", "id", "name", "setName");
+        await using var contact = Prepare(connection, transaction, CallSql.UpsertContact, "w", "id", "name", "email", "company", "setName", "setEmail", "setCompany");
         using var call = new SqliteCallUpsert(connection);
 
         var bulkFrom = await SqliteBulkLoad.ThresholdAsync(connection, transaction, cancellationToken);
@@ -75,13 +75,14 @@ internal static class SqliteCallImport
             {
                 bulk = await SqliteBulkLoad.BeginAsync(connection, transaction, cancellationToken);
             }
-            if (written.IsNew(c.AgentId, c.AgentName))
+            if (written.IsNew(c))
             {
-                await Run(agent, cancellationToken, workspaceId, c.AgentId, c.AgentName);
+                await Run(agent, cancellationToken, workspaceId, c.AgentId, c.AgentName, c.Stated.HasFlag(SharedFields.AgentName));
             }
-            if (c.Contact is { } k && written.IsNew(k))
+            if (c.Contact is { } k && written.IsNew(k, c.Stated))
             {
-                await Run(contact, cancellationToken, workspaceId, k.Id, k.Name, k.Email, k.Company);
+                await Run(contact, cancellationToken, workspaceId, k.Id, k.Name, k.Email, k.Company,
+                    c.Stated.HasFlag(SharedFields.ContactName), c.Stated.HasFlag(SharedFields.ContactEmail), c.Stated.HasFlag(SharedFields.ContactCompany));
             }
             call.Write(workspaceId, c);
             imported++;

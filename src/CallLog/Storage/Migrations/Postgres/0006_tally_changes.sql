@@ -1,8 +1,8 @@
 -- Each tally row also counts the statements that wrote its calls: inserts, deletes and updates (any
 -- update, conservatively: the statement-level triggers see rows, not columns). It only grows, and a new
 -- row starts at 1, so SUM(changes) over the rows a filter reads changes whenever that filter's list may
--- have changed: a node compares it to decide whether a deep page's remembered start (CallQueries,
--- PageAnchors) still holds.
+-- have changed: a node compares it to decide whether a deep page's remembered start (CallList,
+-- PageStarts) still holds.
 ALTER TABLE call_tallies ADD COLUMN changes bigint NOT NULL DEFAULT 1;
 
 CREATE OR REPLACE FUNCTION calls_tally_insert() RETURNS trigger LANGUAGE plpgsql AS $$

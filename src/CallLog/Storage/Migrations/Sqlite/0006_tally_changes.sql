@@ -1,7 +1,7 @@
 -- Each tally row also counts the writes to its calls: every insert, delete, move between rows, and
 -- change of a call's place in the list (start, duration, id). It only grows, and a new row starts at 1,
 -- so SUM(changes) over the rows a filter reads changes whenever that filter's list may have changed:
--- a node compares it to decide whether a deep page's remembered start (CallQueries, PageAnchors) still holds.
+-- a node compares it to decide whether a deep page's remembered start (CallList, PageStarts) still holds.
 ALTER TABLE call_tallies ADD COLUMN changes INTEGER NOT NULL DEFAULT 1;
 
 DROP TRIGGER calls_tally_insert;
