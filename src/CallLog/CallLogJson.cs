@@ -6,6 +6,7 @@ using CallLog.Calls;
 using CallLog.Calls.List;
 using CallLog.Contacts;
 using CallLog.Errors;
+using CallLog.Events;
 using CallLog.Hosting;
 using CallLog.Keys;
 
@@ -14,6 +15,8 @@ namespace CallLog;
 /// <summary>Source-generated JSON for every wire type: snake_case names, nulls written, no reflection.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(CallPage))]
+[JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Call))]
 [JsonSerializable(typeof(CallDetail))]
 [JsonSerializable(typeof(AgentPage))]

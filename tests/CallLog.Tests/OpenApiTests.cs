@@ -44,7 +44,7 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         var operations = paths.SelectMany(p => p.Value!.AsObject().Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}")).Order(StringComparer.Ordinal);
         Assert.Equal(
             ["DELETE /api/v1/calls/{id}", "GET /api/v1/agents", "GET /api/v1/agents/{id}", "GET /api/v1/calls", "GET /api/v1/calls/{id}",
-             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "PATCH /api/v1/calls/{id}", "PUT /api/v1/agents/{id}",
+             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/events", "PATCH /api/v1/calls/{id}", "PUT /api/v1/agents/{id}",
              "PUT /api/v1/calls/{id}", "PUT /api/v1/contacts/{id}"],
             operations);
 
@@ -96,6 +96,8 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         await ValidAsync(document, "/api/v1/contacts/{id}", "put", await server.SendAsync(HttpMethod.Put, "/api/v1/contacts/77", server.ContactsWriter, """{"name":"Ada","phone_number":"+15550000077"}"""));
         await ValidAsync(document, "/api/v1/contacts", "get", await server.Client.GetAsync("/api/v1/contacts?search=ada", server.ContactsReader));
         await ValidAsync(document, "/api/v1/contacts/{id}", "get", await server.Client.GetAsync("/api/v1/contacts/77", server.ContactsReader));
+        await ValidAsync(document, "/api/v1/events", "get", await server.Client.GetAsync("/api/v1/events?limit=100", server.Reader));
+        await ValidAsync(document, "/api/v1/events", "get", await server.Client.GetAsync("/api/v1/events?type=call.nothing", server.Reader));
     }
 
     [Fact]

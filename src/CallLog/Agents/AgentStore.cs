@@ -1,5 +1,6 @@
 using System.Data.Common;
 using CallLog.Calls;
+using CallLog.Events;
 using CallLog.Hosting;
 using CallLog.Paging;
 using CallLog.Storage;
@@ -53,7 +54,7 @@ internal sealed class AgentStore(Database database)
         return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
 
-    private static Task<Agent?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken) =>
+    public static Task<Agent?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<Agent>(new CommandDefinition(
             $"{Select} WHERE a.workspace_id = @workspaceId AND a.id = @id", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
 
@@ -68,11 +69,13 @@ internal sealed class AgentStore(Database database)
         var created = await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO agents (workspace_id, id, name) VALUES (@w, @id, @name) ON CONFLICT (workspace_id, id) DO NOTHING",
             new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken)) == 1;
-        if (!created)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent, new { w = workspaceId, id, name, setName = true }, transaction, cancellationToken: cancellationToken));
-        }
+        var changed = created || await connection.ExecuteAsync(new CommandDefinition(
+            CallSql.UpsertAgent, new { w = workspaceId, id, name, setName = true }, transaction, cancellationToken: cancellationToken)) > 0;
         var agent = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
+        if (changed)
+        {
+            await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Agent(agent!)], cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         return (created, agent!);
     }

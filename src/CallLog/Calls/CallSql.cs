@@ -13,7 +13,7 @@ internal static class CallSql
         ON CONFLICT (workspace_id, id) DO UPDATE SET name = excluded.name WHERE @setName AND agents.name IS DISTINCT FROM excluded.name
         """;
 
-    /// <summary>A new contact gets the fields as given; a known one keeps each field the write did not state.</summary>
+    /// <summary>A new contact gets the fields as given; a known one keeps each field the write did not state, and is written only when one changes.</summary>
     public const string UpsertContact =
         """
         INSERT INTO contacts (workspace_id, id, name, email, company) VALUES (@w, @id, @name, @email, @company)
@@ -21,6 +21,9 @@ internal static class CallSql
             name = CASE WHEN @setName THEN excluded.name ELSE contacts.name END,
             email = CASE WHEN @setEmail THEN excluded.email ELSE contacts.email END,
             company = CASE WHEN @setCompany THEN excluded.company ELSE contacts.company END
+        WHERE (@setName AND contacts.name IS DISTINCT FROM excluded.name)
+           OR (@setEmail AND contacts.email IS DISTINCT FROM excluded.email)
+           OR (@setCompany AND contacts.company IS DISTINCT FROM excluded.company)
         """;
 
     /// <summary>The columns an import writes, in the order of its VALUES or SELECT.</summary>

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using CallLog.Events;
 using CallLog.Hosting;
 using CallLog.Paging;
 using CallLog.Storage;
@@ -40,9 +42,12 @@ internal sealed class ContactStore(Database database)
     {
         using var timer = Telemetry.Store("contacts.get");
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<ContactDetail>(new CommandDefinition(
-            $"SELECT {Columns} FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken: cancellationToken));
+        return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
+
+    public static Task<ContactDetail?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, long id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<ContactDetail>(new CommandDefinition(
+            $"SELECT {Columns} FROM contacts WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Creates or replaces a contact; the calls that name it show the new fields at once (calls join it).</summary>
     public async Task<bool> PutAsync(long workspaceId, ContactDetail contact, CancellationToken cancellationToken)
@@ -58,11 +63,15 @@ internal sealed class ContactStore(Database database)
             INSERT INTO contacts (workspace_id, id, name, email, company, phone_number) VALUES (@workspaceId, @Id, @Name, @Email, @Company, @PhoneNumber)
             ON CONFLICT (workspace_id, id) DO NOTHING
             """, row, transaction, cancellationToken: cancellationToken)) == 1;
-        if (!created)
+        var changed = created || await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE contacts SET name = @Name, email = @Email, company = @Company, phone_number = @PhoneNumber
+            WHERE workspace_id = @workspaceId AND id = @Id
+              AND (name IS DISTINCT FROM @Name OR email IS DISTINCT FROM @Email OR company IS DISTINCT FROM @Company OR phone_number IS DISTINCT FROM @PhoneNumber)
+            """, row, transaction, cancellationToken: cancellationToken)) > 0;
+        if (changed && await GetAsync(connection, transaction, workspaceId, contact.Id, cancellationToken) is { } stored)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE contacts SET name = @Name, email = @Email, company = @Company, phone_number = @PhoneNumber WHERE workspace_id = @workspaceId AND id = @Id",
-                row, transaction, cancellationToken: cancellationToken));
+            await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Contact(stored)], cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return created;

@@ -6,6 +6,7 @@ using CallLog.Calls.List;
 using CallLog.Contacts;
 using CallLog.Docs;
 using CallLog.Errors;
+using CallLog.Events;
 using CallLog.Keys;
 using CallLog.RateLimits;
 using CallLog.Storage;
@@ -60,6 +61,9 @@ internal static class WebApp
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
 
+        // Events: the log every write appends to, its feed, its retention.
+        builder.Services.AddEvents(builder.Configuration);
+
         // Errors: Klen's error body for every failure; store outages logged once, not per request.
         builder.Services.AddApiErrors(builder.Configuration);
 
@@ -93,6 +97,7 @@ internal static class WebApp
         app.MapCalls();
         app.MapAgents();
         app.MapContacts();
+        app.MapEvents();
         return app;
     }
 }

@@ -1,5 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
+using CallLog.Agents;
+using CallLog.Contacts;
+using CallLog.Events;
 using CallLog.Hosting;
 using CallLog.Storage;
 using Dapper;
@@ -107,12 +110,13 @@ internal sealed class CallWrites(Database database)
             return new WriteResult(WriteOutcome.Unchanged, current);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent,
+        var agentChanged = await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent,
             new { w = workspaceId, id = c.AgentId, name = c.AgentName, setName = c.Stated.HasFlag(SharedFields.AgentName) },
             transaction, cancellationToken: cancellationToken));
+        var contactChanged = 0;
         if (c.Contact is { } k)
         {
-            await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertContact,
+            contactChanged = await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertContact,
                 new
                 {
                     w = workspaceId,
@@ -164,7 +168,17 @@ internal sealed class CallWrites(Database database)
             // Another writer got there between our read and our write.
             return new WriteResult(WriteOutcome.PreconditionFailed, current, LostRace: true);
         }
-        var stored = await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken);
+        var stored = (await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken))!;
+        List<NewEvent> events = [.. CallEvents.For(current?.Detail, stored.Detail).Select(type => NewEvent.Call(type, stored.Detail))];
+        if (agentChanged > 0 && await AgentStore.GetAsync(connection, transaction, workspaceId, c.AgentId, cancellationToken) is { } agent)
+        {
+            events.Add(NewEvent.Agent(agent));
+        }
+        if (contactChanged > 0 && await ContactStore.GetAsync(connection, transaction, workspaceId, c.Contact!.Id, cancellationToken) is { } contact)
+        {
+            events.Add(NewEvent.Contact(contact));
+        }
+        await EventLog.AppendAsync(connection, transaction, workspaceId, events, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult(current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored);
     }
@@ -178,6 +192,10 @@ internal sealed class CallWrites(Database database)
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM calls WHERE workspace_id = @workspaceId AND id = @id AND (@version IS NULL OR version = @version)",
             new { workspaceId, id, version = ifMatch is AnyVersion ? null : ifMatch }, transaction, cancellationToken: cancellationToken));
+        if (deleted == 1)
+        {
+            await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Deleted(id)], cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         if (deleted == 1)
         {

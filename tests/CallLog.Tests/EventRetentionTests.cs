@@ -1,0 +1,37 @@
+using System.Net;
+using CallLog.Tests.Infrastructure;
+
+namespace CallLog.Tests;
+
+/// <summary>Events older than Events:RetentionDays are pruned in the background; their numbers are never handed out again.</summary>
+public abstract class EventRetentionTests<TStore>(ShortRetentionServer<TStore> server) where TStore : TestStore, new()
+{
+    private async Task<string> WriteAndReadIdAsync()
+    {
+        using var put = await server.SendAsync(HttpMethod.Put, $"/api/v1/calls/kept-{Guid.NewGuid():N}",
+            """{"agent_id":"a","status":"in-progress","type":"inbound","phone_number":"+15550001111","started_at":"2025-05-01T09:00:00Z"}""");
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        var events = await server.EventsAsync();
+        return events[^1].GetProperty("id").GetString()!;
+    }
+
+    [Fact]
+    public async Task OldEventsArePrunedAndTheirNumbersAreNotReused()
+    {
+        var first = await WriteAndReadIdAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await server.EventsAsync()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+        }
+        Assert.Empty(await server.EventsAsync());
+
+        var second = await WriteAndReadIdAsync();
+        Assert.True(string.CompareOrdinal(second, first) > 0, $"{second} should come after {first}");
+    }
+}
+
+public sealed class EventRetentionTestsOnSqlite(ShortRetentionServer<SqliteStore> server) : EventRetentionTests<SqliteStore>(server), IClassFixture<ShortRetentionServer<SqliteStore>>;
+
+public sealed class EventRetentionTestsOnPostgres(ShortRetentionServer<PostgresStore> server) : EventRetentionTests<PostgresStore>(server), IClassFixture<ShortRetentionServer<PostgresStore>>;
