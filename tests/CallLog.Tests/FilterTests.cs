@@ -20,6 +20,9 @@ public static class FilterCases
         { "status=in-progress,completed&type=inbound", "in-progress or completed, inbound" },
         { "started_after=2025-04-01T09:10:00Z&started_before=2025-04-01T09:20:00Z", "09:10 <= started < 09:20" },
         { "started_after=2025-04-01T11:10:00%2B02:00", "started >= 09:10" },
+        // Fractions of a second, as generated clients send bounds: a call starts on a whole second, so a bound with a fraction is the next one.
+        { "started_after=2025-04-01T09:10:00.0000000%2B00:00&started_before=2025-04-01T09:20:00.0000000%2B00:00", "09:10 <= started < 09:20" },
+        { "started_after=2025-04-01T09:09:00.5Z", "started >= 09:10" },
         { "started_before=2025-04-01T11:10:00+02:00", "started < 09:10" },
         { "phone_number=%2B15550000007", "phone +15550000007" },
         { "phone_number=+15550000007", "phone +15550000007" },

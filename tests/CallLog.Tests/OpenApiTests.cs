@@ -44,16 +44,19 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         var operations = paths.SelectMany(p => p.Value!.AsObject().Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}")).Order(StringComparer.Ordinal);
         Assert.Equal(
             ["DELETE /api/v1/calls/{id}", "GET /api/v1/agents", "GET /api/v1/agents/{id}", "GET /api/v1/calls", "GET /api/v1/calls/{id}",
-             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/events", "PATCH /api/v1/calls/{id}", "PUT /api/v1/agents/{id}",
+             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/events", "GET /healthz", "GET /readyz", "PATCH /api/v1/calls/{id}", "PUT /api/v1/agents/{id}",
              "PUT /api/v1/calls/{id}", "PUT /api/v1/contacts/{id}"],
             operations);
 
         var list = paths["/api/v1/calls"]!["get"]!;
         var parameters = list["parameters"]!.AsArray().ToDictionary(p => p!["name"]!.GetValue<string>(), p => p!["schema"]!);
-        Assert.Matches(parameters["status"]["pattern"]!.GetValue<string>(), "completed,in-progress");
-        Assert.Matches(parameters["type"]["pattern"]!.GetValue<string>(), "inbound");
-        Assert.DoesNotMatch(parameters["status"]["pattern"]!.GetValue<string>(), "done");
-        Assert.Equal(["-started_at", "started_at", "-duration_seconds", "duration_seconds"], parameters["sort"]["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["completed", "failed", "in-progress"], parameters["status"]["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["inbound", "outbound"], parameters["type"]["items"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        var status = list["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "status")!;
+        Assert.False(status["explode"]!.GetValue<bool>());
+        Assert.Equal("#/components/schemas/CallSort", parameters["sort"]["$ref"]!.GetValue<string>());
+        Assert.Equal(["-started_at", "started_at", "-duration_seconds", "duration_seconds"],
+            document["components"]!["schemas"]!["CallSort"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("date-time", parameters["started_after"]["format"]!.GetValue<string>());
         Assert.Superset(new HashSet<string>(["phone_number", "contact_id", "q", "started_before"]), parameters.Keys.ToHashSet());
         Assert.Equal(1, parameters["limit"]["minimum"]!.GetValue<int>());
@@ -67,10 +70,31 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         Assert.Equal("query", schemes["apiKeyQuery"]!["in"]!.GetValue<string>());
         Assert.Equal(3, list["security"]!.AsArray().Count);
 
-        var codes = document["components"]!["schemas"]!["ApiError"]!["properties"]!["error"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>());
+        Assert.Equal("#/components/schemas/ErrorCode", document["components"]!["schemas"]!["ApiError"]!["properties"]!["error"]!["$ref"]!.GetValue<string>());
+        var codes = document["components"]!["schemas"]!["ErrorCode"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>());
         Assert.Superset(new HashSet<string>(["validation_error", "invalid_key", "not_found", "conflict", "rate_limit_exceeded"]), codes.ToHashSet());
         Assert.NotNull(list["responses"]!["429"]);
         Assert.NotNull(paths["/api/v1/calls/{id}"]!["patch"]!["responses"]!["409"]);
+
+        // What generated clients need: headers, the 503 every endpoint may answer, health without a key, integer contact ids.
+        foreach (var (path, method) in new[] { ("/api/v1/calls/{id}", "put"), ("/api/v1/calls/{id}", "patch"), ("/api/v1/calls/{id}", "delete") })
+        {
+            Assert.Contains(paths[path]![method]!["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "If-Match" && p["in"]!.GetValue<string>() == "header");
+        }
+        Assert.NotNull(paths["/api/v1/calls/{id}"]!["get"]!["responses"]!["200"]!["headers"]!["ETag"]);
+        Assert.NotNull(paths["/api/v1/calls/{id}"]!["put"]!["responses"]!["201"]!["headers"]!["ETag"]);
+        foreach (var operation in paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal)).SelectMany(p => p.Value!.AsObject().Select(m => m.Value!)))
+        {
+            Assert.NotNull(operation["responses"]!["503"]!["headers"]!["Retry-After"]);
+            Assert.NotNull(operation["responses"]!["429"]!["headers"]!["Retry-After"]);
+            Assert.NotNull(operation["responses"]!["401"]!["headers"]!["WWW-Authenticate"]);
+        }
+        foreach (var health in new[] { "/healthz", "/readyz" })
+        {
+            Assert.Empty(paths[health]!["get"]!["security"]!.AsArray());
+        }
+        Assert.Equal("integer", paths["/api/v1/contacts/{id}"]!["get"]!["parameters"]![0]!["schema"]!["type"]!.GetValue<string>());
+        Assert.Equal("{scheme}://{host}", document["servers"]![0]!["url"]!.GetValue<string>());
     }
 
     [Fact]
@@ -119,6 +143,65 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheRequestBodiesTheDocsShowMatchTheRequestSchemasAndUnknownFieldsDoNot()
+    {
+        var document = await DocumentAsync();
+        var id = TestCall.NewId();
+        string[] calls =
+        [
+            """{"agent_id":"assistant_12345","status":"in-progress","type":"outbound","phone_number":"+15551234567","started_at":"2025-04-23T14:30:45Z"}""",
+            """{"agent_id":"assistant_12345","agent_name":"Sales Representative","status":"in-progress","type":"outbound","phone_number":"+15551234567","started_at":"2025-04-23T14:30:45Z","contact":{"id":123,"name":"John Doe","email":"john@example.com","company":"Acme Corp"},"transcript":null,"metadata":{"campaign":"spring"}}""",
+            """{"agent_id":"a","status":"completed","type":"inbound","phone_number":"+15551234567","started_at":"2025-04-23T16:30:45+02:00","ended_at":"2025-04-23T14:35:12Z","duration_seconds":267,"summary":null,"recording_url":null,"contact":{"id":7},"metadata":null}""",
+            TestCall.WriteBody(id),
+        ];
+        foreach (var body in calls)
+        {
+            await RequestValidAsync(document, "/api/v1/calls/{id}", "put", "application/json", body, valid: true);
+        }
+        foreach (var body in new[]
+        {
+            """{"status":"completed","ended_at":"2025-04-23T14:35:12Z"}""",
+            """{"summary":"Customer agreed to a demo.","transcript":"Agent: Hi...","recording_url":"https://example.com/1.mp3"}""",
+            """{"metadata":{"campaign":null,"crm":"42"},"contact":{"email":null},"summary":null}""",
+        })
+        {
+            await RequestValidAsync(document, "/api/v1/calls/{id}", "patch", "application/merge-patch+json", body, valid: true);
+        }
+        await RequestValidAsync(document, "/api/v1/agents/{id}", "put", "application/json", """{"name":"Closer"}""", valid: true);
+        await RequestValidAsync(document, "/api/v1/agents/{id}", "put", "application/json", "{}", valid: true);
+        await RequestValidAsync(document, "/api/v1/contacts/{id}", "put", "application/json",
+            """{"name":"John Doe","email":"john@example.com","company":"Acme Corp","phone_number":"+15551234567"}""", valid: true);
+        await RequestValidAsync(document, "/api/v1/contacts/{id}", "put", "application/json", """{"name":"Ada","phone_number":"+15550000077"}""", valid: true);
+
+        // What the server refuses, the schemas refuse too.
+        await RequestValidAsync(document, "/api/v1/calls/{id}", "put", "application/json", calls[0].Replace("}", ""","bogus":1}""", StringComparison.Ordinal), valid: false);
+        await RequestValidAsync(document, "/api/v1/calls/{id}", "put", "application/json", """{"agent_id":"a","status":"completed"}""", valid: false);
+        await RequestValidAsync(document, "/api/v1/calls/{id}", "patch", "application/merge-patch+json", """{"contact":{"nickname":"x"}}""", valid: false);
+        await RequestValidAsync(document, "/api/v1/agents/{id}", "put", "application/json", """{"title":"x"}""", valid: false);
+    }
+
+    private static async Task RequestValidAsync(JsonNode document, string path, string method, string contentType, string body, bool valid)
+    {
+        var schema = document["paths"]?[path]?[method]?["requestBody"]?["content"]?[contentType]?["schema"];
+        Assert.True(schema is not null, $"{method.ToUpperInvariant()} {path} has no {contentType} request schema");
+        var errors = (await ValidatorAsync(document, schema!)).Validate(body);
+        Assert.True((errors.Count == 0) == valid,
+            $"{method.ToUpperInvariant()} {path}: expected the body to be {(valid ? "valid" : "refused")}: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{body}");
+    }
+
+    /// <summary>NJsonSchema resolves local references under "definitions": the components move there.</summary>
+    private static Task<JsonSchema> ValidatorAsync(JsonNode document, JsonNode schema)
+    {
+        var standalone = new JsonObject
+        {
+            ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = schema["$ref"]!.GetValue<string>().Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal) }),
+            ["definitions"] = JsonNode.Parse(document["components"]!["schemas"]!.ToJsonString()
+                .Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal)),
+        };
+        return JsonSchema.FromJsonAsync(standalone.ToJsonString(), TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Checks a response against the schema the document gives for its path, method and status.</summary>
     private static async Task ValidAsync(JsonNode document, string path, string method, HttpResponseMessage response)
     {
@@ -131,15 +214,7 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
             var schema = described!["content"]?["application/json"]?["schema"];
             Assert.True(schema is not null, $"{method.ToUpperInvariant()} {path} {status} has no JSON schema in the document");
 
-            // NJsonSchema resolves local references under "definitions": move the components there.
-            var standalone = new JsonObject
-            {
-                ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = schema!["$ref"]!.GetValue<string>().Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal) }),
-                ["definitions"] = JsonNode.Parse(document["components"]!["schemas"]!.ToJsonString()
-                    .Replace("#/components/schemas/", "#/definitions/", StringComparison.Ordinal)),
-            };
-            var validator = await JsonSchema.FromJsonAsync(standalone.ToJsonString(), TestContext.Current.CancellationToken);
-            var errors = validator.Validate(body);
+            var errors = (await ValidatorAsync(document, schema!)).Validate(body);
             Assert.True(errors.Count == 0, $"{method.ToUpperInvariant()} {path} {status} does not match its schema: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}\n{body}");
         }
     }

@@ -33,13 +33,15 @@ internal static class ContactsApi
         group.MapGet("/{id}", GetContact).RequireAuthorization(Permissions.ReadContacts)
             .Documented("getContact", "Contacts", "Get one contact", "A contact by its positive integer id. Needs `can_read_contacts`.")
             .Produces<ContactDetail>()
+            .IntegerId()
             .Errors(400, 404);
         group.MapPut("/{id}", PutContact).RequireAuthorization(Permissions.WriteContacts)
             .Documented("putContact", "Contacts", "Create or replace a contact",
                 "Name, email, company and E.164 phone number, each a string or null. Calls naming the contact show it at once. Needs `can_write_contacts`.")
-            .Accepts<ContactDetail>("application/json")
+            .Accepts<ContactInput>("application/json")
             .Produces<ContactDetail>(StatusCodes.Status201Created)
             .Produces<ContactDetail>()
+            .IntegerId()
             .Errors(400, 413, 415);
         return group;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CallLog.Authentication;
 using CallLog.Calls;
+using CallLog.Calls.List;
 using CallLog.Errors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
@@ -18,10 +19,21 @@ internal static class OpenApiDocs
     public const string HeaderKey = "apiKeyHeader";
     public const string QueryKey = "apiKeyQuery";
 
+    private static readonly Dictionary<string, (string Name, string Description, JsonSchemaType Type)> ResponseHeaders = new()
+    {
+        ["401"] = ("WWW-Authenticate", "`Bearer`: how to send a key.", JsonSchemaType.String),
+        ["429"] = ("Retry-After", "Seconds until the key's next request will be allowed.", JsonSchemaType.Integer),
+        ["503"] = ("Retry-After", "Seconds to wait before retrying.", JsonSchemaType.Integer),
+    };
+
     public static IServiceCollection AddOpenApiDocs(this IServiceCollection services) => services.AddOpenApi(options =>
     {
-        options.CreateSchemaReferenceId = type => type.Type == typeof(System.Text.Json.JsonElement)
-            ? "CallMetadata"
+        // Request bodies are named for what they are in the API, whatever the C# names.
+        options.CreateSchemaReferenceId = type =>
+            type.Type == typeof(System.Text.Json.JsonElement) ? "CallMetadata"
+            : type.Type == typeof(Calls.ById.CallPatchInput) ? "CallPatch"
+            : type.Type == typeof(Agents.AgentName) ? "AgentInput"
+            : type.Type == typeof(System.Text.Json.Nodes.JsonObject) ? "MetadataInput"
             : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
         options.AddDocumentTransformer((document, _, _) =>
         {
@@ -34,8 +46,21 @@ internal static class OpenApiDocs
                 License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
                 Contact = new OpenApiContact { Name = "CallLog" },
             };
-            // Relative to wherever the document was fetched from, so it is the same on every host and port.
-            document.Servers = [new OpenApiServer { Url = "/", Description = "This CallLog server" }];
+            // A template a client generator can fill in (scheme and host), then the server the document came from.
+            document.Servers =
+            [
+                new OpenApiServer
+                {
+                    Url = "{scheme}://{host}",
+                    Description = "A CallLog server",
+                    Variables = new Dictionary<string, OpenApiServerVariable>
+                    {
+                        ["scheme"] = new() { Default = "http", Enum = ["http", "https"] },
+                        ["host"] = new() { Default = "localhost:5080", Description = "Host and port." },
+                    },
+                },
+                new OpenApiServer { Url = "/", Description = "The server this document was fetched from" },
+            ];
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
             {
@@ -48,11 +73,26 @@ internal static class OpenApiDocs
                 new() { Name = "Calls", Description = "Call records: list, read one in full, write them as they happen." },
                 new() { Name = "Agents", Description = "The agents that place and answer calls, with their call counts." },
                 new() { Name = "Contacts", Description = "The people on the other end of calls." },
+                new() { Name = "Events", Description = "Every change, in commit order." },
+                new() { Name = "Operations", Description = "Liveness and readiness, for load balancers; no key." },
             };
+            NamedEnums(document);
+            document.Paths["/healthz"] = HealthPath(document, "getHealth", "Liveness", "200 while the process serves; touches nothing.", ready: false);
+            document.Paths["/readyz"] = HealthPath(document, "getReadiness", "Readiness",
+                "200 when the store answers, every migration is applied and (SQLite) its disk has room; 503 with the problem otherwise.", ready: true);
             return Task.CompletedTask;
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
+            // The headers that come with these statuses wherever they are answered.
+            foreach (var (status, response) in operation.Responses ?? [])
+            {
+                if (ResponseHeaders.TryGetValue(status, out var header) && response is OpenApiResponse described)
+                {
+                    described.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    described.Headers[header.Name] = new OpenApiHeader { Description = header.Description, Schema = new OpenApiSchema { Type = header.Type } };
+                }
+            }
             // Any one of the three ways of sending a key, on every endpoint that needs one.
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any())
             {
@@ -68,18 +108,13 @@ internal static class OpenApiDocs
         options.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
-            // The error body's code is one of a known set: say which.
-            if (type == typeof(ApiError) && schema.Properties?.TryGetValue("error", out var code) == true && code is OpenApiSchema codeSchema)
-            {
-                codeSchema.Enum = [.. ErrorCodes.All.Select(c => (JsonNode)JsonValue.Create(c))];
-            }
             // Timestamps go through our converter, so the generator cannot see their form: whole seconds, UTC.
-            else if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
+            if (type == typeof(DateTimeOffset) || type == typeof(DateTimeOffset?))
             {
                 schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
                 schema.Format = "date-time";
-                schema.Pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$";
-                schema.Description = "UTC, whole seconds, e.g. 2025-04-23T14:30:45Z. Writes may also give an offset.";
+                schema.Pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$";
+                schema.Description = "Whole seconds: answers are UTC with Z (2025-04-23T14:30:45Z); writes may also give an offset (+02:00).";
             }
             else if (type == typeof(CallStatus) || type == typeof(CallType))
             {
@@ -94,6 +129,74 @@ internal static class OpenApiDocs
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>The error code and the list's sort as named enums, which generated clients turn into types.</summary>
+    private static void NamedEnums(OpenApiDocument document)
+    {
+        document.Components!.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas["ErrorCode"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "What went wrong, as Klen names it.",
+            Enum = [.. ErrorCodes.All.Select(c => (JsonNode)JsonValue.Create(c))],
+        };
+        document.Components.Schemas["CallSort"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The list's order; `-` is descending.",
+            Enum = [.. CallSorts.Wire.Select(s => (JsonNode)JsonValue.Create(s))],
+        };
+        if (document.Components.Schemas.TryGetValue(nameof(ApiError), out var error) && error is OpenApiSchema body && body.Properties is { } properties)
+        {
+            properties["error"] = new OpenApiSchemaReference("ErrorCode", document);
+        }
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.Name == "sort"))
+            {
+                parameter.Schema = new OpenApiSchemaReference("CallSort", document);
+            }
+        }
+    }
+
+    private static OpenApiPathItem HealthPath(OpenApiDocument document, string id, string summary, string description, bool ready)
+    {
+        var status = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "status" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("ok"), JsonValue.Create("unavailable")] },
+                ["problem"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Why it is not ready." },
+            },
+        };
+        OpenApiResponse Answer(string text) => new()
+        {
+            Description = text,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = status } },
+        };
+        var responses = new OpenApiResponses { ["200"] = Answer("Serving.") };
+        if (ready)
+        {
+            responses["503"] = Answer("Not ready: the problem says why.");
+        }
+        return new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new()
+                {
+                    OperationId = id,
+                    Summary = summary,
+                    Description = description,
+                    Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
+                    Security = [],
+                    Responses = responses,
+                },
+            },
+        };
+    }
 
     public static IEndpointRouteBuilder MapOpenApiDocs(this IEndpointRouteBuilder routes)
     {

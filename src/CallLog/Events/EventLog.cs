@@ -48,9 +48,17 @@ internal static class EventLog
             """, new { workspaceId, count = (long)events.Count }, transaction, cancellationToken: cancellationToken));
         var createdAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var first = last - events.Count + 1;
+        // One statement for all of the write's events.
+        var parameters = new DynamicParameters(new { workspaceId, createdAt });
+        var rows = events.Select((e, i) =>
+        {
+            parameters.Add($"seq{i}", first + i);
+            parameters.Add($"type{i}", e.Type);
+            parameters.Add($"data{i}", e.Data);
+            return $"(@workspaceId, @seq{i}, @type{i}, @createdAt, @data{i})";
+        });
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO events (workspace_id, seq, type, created_at, data) VALUES (@workspaceId, @seq, @type, @createdAt, @data)",
-            events.Select((e, i) => new { workspaceId, seq = first + i, type = e.Type, createdAt, data = e.Data }),
-            transaction, cancellationToken: cancellationToken));
+            $"INSERT INTO events (workspace_id, seq, type, created_at, data) VALUES {string.Join(", ", rows)}",
+            parameters, transaction, cancellationToken: cancellationToken));
     }
 }

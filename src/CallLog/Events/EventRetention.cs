@@ -30,10 +30,7 @@ internal sealed partial class EventRetention(Database database, TimeProvider tim
         {
             try
             {
-                var cutoff = time.GetUtcNow().AddDays(-options.Value.RetentionDays).ToUnixTimeSeconds();
-                while (await PruneBatchAsync(cutoff, stoppingToken) == Batch)
-                {
-                }
+                await PruneAsync(time.GetUtcNow().AddDays(-options.Value.RetentionDays).ToUnixTimeSeconds(), stoppingToken);
             }
             catch (DbException ex)
             {
@@ -43,14 +40,45 @@ internal sealed partial class EventRetention(Database database, TimeProvider tim
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task<int> PruneBatchAsync(long cutoff, CancellationToken cancellationToken)
+    /// <summary>
+    /// Per workspace, the first event young enough to keep bounds the ones to delete; it is found by reading
+    /// the events in number order (oldest first), so no index on their time is kept for this (every write
+    /// would pay for it). Then the older ones go, a batch at a time from the oldest.
+    /// </summary>
+    private async Task PruneAsync(long cutoff, CancellationToken cancellationToken)
+    {
+        List<long> workspaces;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            workspaces = (await connection.QueryAsync<long>(new CommandDefinition("SELECT workspace_id FROM event_counters", cancellationToken: cancellationToken))).AsList();
+        }
+        foreach (var workspaceId in workspaces)
+        {
+            long keepFrom;
+            await using (var connection = await database.OpenAsync(cancellationToken))
+            {
+                keepFrom = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    """
+                    SELECT COALESCE((SELECT seq FROM events WHERE workspace_id = @workspaceId AND created_at >= @cutoff ORDER BY seq LIMIT 1),
+                                    (SELECT last_seq + 1 FROM event_counters WHERE workspace_id = @workspaceId))
+                    """, new { workspaceId, cutoff }, cancellationToken: cancellationToken));
+            }
+            while (await DeleteBatchAsync(workspaceId, keepFrom, cancellationToken) > 0)
+            {
+            }
+        }
+    }
+
+    private async Task<int> DeleteBatchAsync(long workspaceId, long keepFrom, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         // A transaction, so that on SQLite it queues with the other writes of this process.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM events WHERE (workspace_id, seq) IN (SELECT workspace_id, seq FROM events WHERE created_at < @cutoff LIMIT {Batch})",
-            new { cutoff }, transaction, cancellationToken: cancellationToken));
+            $"""
+            DELETE FROM events WHERE workspace_id = @workspaceId AND seq < @keepFrom
+              AND seq < (SELECT MIN(seq) FROM events WHERE workspace_id = @workspaceId) + {Batch}
+            """, new { workspaceId, keepFrom }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }

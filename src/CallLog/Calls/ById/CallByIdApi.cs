@@ -19,27 +19,31 @@ internal static class CallByIdApi
             .Documented("getCall", "Calls", "Get one call in full",
                 "The call in the list's shape plus `transcript` and `metadata`, with an `ETag`. Another workspace's call is 404, never 403. Needs `can_read_calls`.")
             .Produces<CallDetail>()
+            .Versioned(ifMatch: false)
             .Errors(400, 404);
         calls.MapPut("/{id}", PutCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("putCall", "Calls", "Create or replace a call",
                 "The whole call (the `id` may be left out, or must match the URL). 201 when created, 200 when replaced; the same body twice changes nothing. " +
                 "Agents and contacts it names are upserted with the fields it states: `agent_name` or a contact's `name`, `email` or `company` left out leaves " +
                 "that agent's or contact's value as it is (it is shared with their other calls); an explicit `null` clears it. `If-Match` makes it conditional. Needs `can_write_calls`.")
-            .Accepts<CallDetail>("application/json")
+            .Accepts<CallInput>("application/json")
             .Produces<CallDetail>(StatusCodes.Status201Created)
             .Produces<CallDetail>()
+            .Versioned(ifMatch: true)
             .Errors(400, 412, 413, 415);
         calls.MapPatch("/{id}", PatchCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("patchCall", "Calls", "Change part of a call (JSON Merge Patch)",
                 "RFC 7396: the fields to change; `null` removes (nested `contact` and `metadata` merge member by member). `in-progress` may become `completed` " +
                 "or `failed`, which are final (409). Without `duration_seconds`, a new `ended_at` or `started_at` recomputes it. The agent's and contact's own fields " +
                 "change only where the patch names them, so a new `agent_id` or contact `id` alone never copies the previous one's name onto it. Needs `can_write_calls`.")
-            .Accepts<CallDetail>("application/merge-patch+json", "application/json")
+            .Accepts<CallPatchInput>("application/merge-patch+json", "application/json")
             .Produces<CallDetail>()
+            .Versioned(ifMatch: true)
             .Errors(400, 404, 409, 412, 413, 415);
         calls.MapDelete("/{id}", DeleteCall).RequireAuthorization(Permissions.WriteCalls)
             .Documented("deleteCall", "Calls", "Delete a call", "The call, its transcript and metadata are gone; counts stay exact. `If-Match` makes it conditional. Needs `can_write_calls`.")
             .Produces(StatusCodes.Status204NoContent)
+            .Versioned(ifMatch: true)
             .Errors(400, 404, 412);
         return calls;
     }

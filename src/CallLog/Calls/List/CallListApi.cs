@@ -20,9 +20,8 @@ internal static class CallListApi
                 "Page by number, or follow `next_cursor` for the same cost at any depth. Needs `can_read_calls`.")
             .Query(
                 QueryParameterDoc.Text("agent_id", "An agent's id; a bare number also finds `assistant_<number>`."),
-                QueryParameterDoc.Text("status", "One status, or several joined by commas: `completed`, `failed`, `in-progress`.",
-                    "^(completed|failed|in-progress)(,(completed|failed|in-progress))*$"),
-                QueryParameterDoc.Text("type", "One direction, or both joined by a comma: `inbound`, `outbound`.", "^(inbound|outbound)(,(inbound|outbound))*$"),
+                QueryParameterDoc.ListOf("status", "One status, or several joined by commas: `completed`, `failed`, `in-progress`.", "completed", "failed", "in-progress"),
+                QueryParameterDoc.ListOf("type", "One direction, or both joined by a comma: `inbound`, `outbound`.", "inbound", "outbound"),
                 QueryParameterDoc.Time("started_after", "Calls that started at or after this time (ISO-8601 with `Z` or an offset)."),
                 QueryParameterDoc.Time("started_before", "Calls that started before this time (ISO-8601 with `Z` or an offset)."),
                 QueryParameterDoc.Text("phone_number", "An exact E.164 number (`+15551234567`; encode `+` as `%2B`), or a prefix ending in `*` (`+1555*`).",

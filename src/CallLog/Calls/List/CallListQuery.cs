@@ -110,6 +110,10 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
         return values;
     }
 
+    /// <summary>
+    /// A time bound in Unix seconds. Calls start on whole seconds, so a bound with a fraction (as generated
+    /// clients send, 2025-06-29T00:00:00.0000000+00:00) is the next whole second, which selects the same calls.
+    /// </summary>
     private static long? Time(IQueryCollection query, string name, ref ApiError? error)
     {
         if (error is not null || !query.TryGetValue(name, out var raw))
@@ -121,6 +125,12 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
         if (UtcSecondsConverter.TryParse(text, out var value))
         {
             return value.ToUnixTimeSeconds();
+        }
+        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var precise)
+            && (text.EndsWith('Z') || text[^6] is '+' or '-'))
+        {
+            var seconds = precise.ToUnixTimeSeconds();
+            return precise.UtcTicks % TimeSpan.TicksPerSecond == 0 ? seconds : seconds + 1;
         }
         error = ApiError.Validation($"{name} must be an ISO-8601 time with Z or an offset, like 2025-04-23T14:30:45Z; got '{JsonFields.Clip(raw!)}'.");
         return null;

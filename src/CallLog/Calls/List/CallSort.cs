@@ -13,6 +13,9 @@ internal static class CallSorts
 {
     public const string Names = "-started_at, started_at, -duration_seconds, duration_seconds";
 
+    /// <summary>The sorts as the API spells them, in <see cref="Names"/>' order.</summary>
+    public static readonly string[] Wire = ["-started_at", "started_at", "-duration_seconds", "duration_seconds"];
+
     public static bool TryParse(string? value, out CallSort sort)
     {
         (var ok, sort) = value switch

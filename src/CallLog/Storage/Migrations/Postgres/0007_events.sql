@@ -14,5 +14,3 @@ CREATE TABLE events (
     data         text   NOT NULL,
     PRIMARY KEY (workspace_id, seq)
 );
-
-CREATE INDEX events_by_time ON events (created_at);

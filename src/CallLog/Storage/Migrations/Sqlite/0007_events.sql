@@ -14,5 +14,3 @@ CREATE TABLE events (
     data         TEXT    NOT NULL,
     PRIMARY KEY (workspace_id, seq)
 ) WITHOUT ROWID;
-
-CREATE INDEX events_by_time ON events (created_at);
