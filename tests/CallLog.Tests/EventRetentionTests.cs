@@ -30,6 +30,18 @@ public abstract class EventRetentionTests<TStore>(ShortRetentionServer<TStore> s
         var second = await WriteAndReadIdAsync();
         Assert.True(string.CompareOrdinal(second, first) > 0, $"{second} should come after {first}");
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100000")]
+    public async Task ARetentionOutOfRangeStopsServeAtStartInOneLine(string days)
+    {
+        var refused = await CallLogProcess.RunAsync(["serve", "--db", server.Store.Db, "--urls", "http://127.0.0.1:0"],
+            environment: new Dictionary<string, string> { ["Events__RetentionDays"] = days });
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Events:RetentionDays must be more than 0 and at most 36500", refused.Stderr, StringComparison.Ordinal);
+    }
 }
 
 public sealed class EventRetentionTestsOnSqlite(ShortRetentionServer<SqliteStore> server) : EventRetentionTests<SqliteStore>(server), IClassFixture<ShortRetentionServer<SqliteStore>>;

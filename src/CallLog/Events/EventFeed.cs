@@ -35,7 +35,14 @@ internal sealed class EventFeed(Database database)
         var rows = await connection.QueryAsync<(long Seq, string Type, long CreatedAt, string Data, string Workspace)>(
             new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken));
         var events = rows.Select(r => new Event(EventId.Format(workspaceId, r.Seq), r.Type, DateTimeOffset.FromUnixTimeSeconds(r.CreatedAt), r.Workspace,
-            JsonDocument.Parse(r.Data).RootElement)).ToList();
+            Data(r.Data))).ToList();
         return new EventPage(events, events.Count > 0 ? events[^1].Id : after);
+    }
+
+    /// <summary>The stored data as an element that outlives its document, whose pooled buffers go back at once.</summary>
+    private static JsonElement Data(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CallLog.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -32,8 +31,9 @@ internal sealed partial class EventRetention(Database database, TimeProvider tim
             {
                 await PruneAsync(time.GetUtcNow().AddDays(-options.Value.RetentionDays).ToUnixTimeSeconds(), stoppingToken);
             }
-            catch (DbException ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Whatever failed, the node keeps serving; an exception leaving ExecuteAsync would stop the host.
                 PruneFailed(ex);
             }
         }
