@@ -69,9 +69,10 @@ internal sealed class ContactStore(Database database)
             WHERE workspace_id = @workspaceId AND id = @Id
               AND (name IS DISTINCT FROM @Name OR email IS DISTINCT FROM @Email OR company IS DISTINCT FROM @Company OR phone_number IS DISTINCT FROM @PhoneNumber)
             """, row, transaction, cancellationToken: cancellationToken)) > 0;
-        if (changed && await GetAsync(connection, transaction, workspaceId, contact.Id, cancellationToken) is { } stored)
+        if (changed)
         {
-            await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Contact(stored)], cancellationToken);
+            // The contact as written is the contact as GET now shows it.
+            await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Contact(contact)], cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return created;
