@@ -73,11 +73,7 @@ public abstract class OperationsTests<TStore>(OperationsServer<TStore> server) w
         await response.JsonAsync(HttpStatusCode.OK);
         var requestId = response.Headers.GetValues("X-Request-Id").Single();
 
-        await WaitForLogAsync(requestId);
-        var lines = server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var entries = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
-        var requestLine = entries.Single(e => e.GetProperty("Category").GetString() == "CallLog.Requests" &&
-            e.GetProperty("State").GetProperty("RequestId").GetString() == requestId);
+        var requestLine = await RequestLineAsync(requestId);
         Assert.Contains("api_key=[redacted]", requestLine.GetProperty("Message").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(server.Unlimited, server.Log, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Unlimited[12..], server.Log, StringComparison.Ordinal);
@@ -105,12 +101,17 @@ public abstract class OperationsTests<TStore>(OperationsServer<TStore> server) w
         request.Headers.Add("X-Forwarded-For", "203.0.113.7");
         request.Headers.Add("X-Forwarded-Proto", "https");
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
-        var requestId = response.Headers.GetValues("X-Request-Id").Single();
-        await WaitForLogAsync(requestId);
-        var line = server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(text => JsonDocument.Parse(text).RootElement)
-            .Single(e => e.GetProperty("Category").GetString() == "CallLog.Requests" && e.GetProperty("State").GetProperty("RequestId").GetString() == requestId);
+        var line = await RequestLineAsync(response.Headers.GetValues("X-Request-Id").Single());
         return line.GetProperty("State").GetProperty("Client").GetString();
+    }
+
+    /// <summary>The request's one line in the (JSON) log, once it is written.</summary>
+    private async Task<JsonElement> RequestLineAsync(string requestId)
+    {
+        await WaitForLogAsync(requestId);
+        return server.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Single(e => e.GetProperty("Category").GetString() == "CallLog.Requests" && e.GetProperty("State").GetProperty("RequestId").GetString() == requestId);
     }
 
     [Fact]

@@ -40,10 +40,10 @@ internal sealed class AgentStore(Database database)
     /// <summary>
     /// The agents a call filter's agent_id means, among those that exist: Klen's agent_id is "agent ID or
     /// assistant ID", so 12345 also finds assistant_12345. Resolved before the filter is built, so the usual
-    /// single-agent case uses its index.
+    /// single-agent case uses its index. Null when the filter names no agent.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> MatchingIdsAsync(DbConnection connection, long workspaceId, string agentId, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<string>(new CommandDefinition(
+    public static async Task<IReadOnlyList<string>?> MatchingIdsAsync(DbConnection connection, long workspaceId, string? agentId, CancellationToken cancellationToken) =>
+        agentId is null ? null : (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT id FROM agents WHERE workspace_id = @workspaceId AND id IN (@agentId, @assistantId) ORDER BY id",
             new { workspaceId, agentId, assistantId = "assistant_" + agentId }, cancellationToken: cancellationToken))).AsList();
 

@@ -65,10 +65,9 @@ internal static class EndpointDocs
             }
             foreach (var (status, response) in operation.Responses ?? [])
             {
-                if (status is "200" or "201" && response is OpenApiResponse described)
+                if (status is "200" or "201")
                 {
-                    described.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                    described.Headers["ETag"] = new OpenApiHeader { Description = "The call's version, for `If-Match`.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                    response.AddHeader("ETag", "The call's version, for `If-Match`.", JsonSchemaType.String);
                 }
             }
             return Task.CompletedTask;
@@ -84,6 +83,16 @@ internal static class EndpointDocs
             }
             return Task.CompletedTask;
         });
+
+    /// <summary>A header the response carries, as the document describes it.</summary>
+    public static void AddHeader(this IOpenApiResponse response, string name, string description, JsonSchemaType type)
+    {
+        if (response is OpenApiResponse described)
+        {
+            described.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            described.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = type } };
+        }
+    }
 
     /// <summary>Query parameters the handler reads itself (to refuse unknown ones), described for the document.</summary>
     public static RouteHandlerBuilder Query(this RouteHandlerBuilder endpoint, params QueryParameterDoc[] parameters) =>

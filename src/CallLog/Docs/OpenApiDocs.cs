@@ -87,10 +87,9 @@ internal static class OpenApiDocs
             // The headers that come with these statuses wherever they are answered.
             foreach (var (status, response) in operation.Responses ?? [])
             {
-                if (ResponseHeaders.TryGetValue(status, out var header) && response is OpenApiResponse described)
+                if (ResponseHeaders.TryGetValue(status, out var header))
                 {
-                    described.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                    described.Headers[header.Name] = new OpenApiHeader { Description = header.Description, Schema = new OpenApiSchema { Type = header.Type } };
+                    response.AddHeader(header.Name, header.Description, header.Type);
                 }
             }
             // Any one of the three ways of sending a key, on every endpoint that needs one.

@@ -17,9 +17,7 @@ internal static class CallExport
         {
             yield break;
         }
-        var agentIds = conditions.AgentId is { } agentId
-            ? await AgentStore.MatchingIdsAsync(connection, workspaceId, agentId, cancellationToken)
-            : null;
+        var agentIds = await AgentStore.MatchingIdsAsync(connection, workspaceId, conditions.AgentId, cancellationToken);
         if (CallFilter.For(workspaceId, conditions, agentIds) is not { } filter)
         {
             yield break;

@@ -17,9 +17,7 @@ internal sealed class CallList(Database database, CursorCodec cursors, PageStart
         using var timer = Telemetry.Store("calls.list");
         var page = after is null ? query.Page : (int?)null;
         await using var connection = await database.OpenAsync(cancellationToken);
-        var agentIds = query.Conditions.AgentId is { } agentId
-            ? await AgentStore.MatchingIdsAsync(connection, workspaceId, agentId, cancellationToken)
-            : null;
+        var agentIds = await AgentStore.MatchingIdsAsync(connection, workspaceId, query.Conditions.AgentId, cancellationToken);
         if (CallFilter.For(workspaceId, query.Conditions, agentIds) is not { } filter)
         {
             using var empty = new CallPageWriter(0, page, query.Limit);

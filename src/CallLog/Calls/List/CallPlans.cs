@@ -14,9 +14,7 @@ internal static class CallPlans
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var workspaceId = await WorkspaceStore.FindAsync(connection, workspace, cancellationToken) ?? 0;
-        var agentIds = query.Conditions.AgentId is { } agentId
-            ? await AgentStore.MatchingIdsAsync(connection, workspaceId, agentId, cancellationToken)
-            : null;
+        var agentIds = await AgentStore.MatchingIdsAsync(connection, workspaceId, query.Conditions.AgentId, cancellationToken);
         // An agent that does not exist yet still gets the plan its filter would have.
         var filter = CallFilter.For(workspaceId, query.Conditions, agentIds is { Count: 0 } ? [query.Conditions.AgentId!] : agentIds)!;
         // A keyset plan does not depend on where the cursor points; the newest possible position is as good as any.
