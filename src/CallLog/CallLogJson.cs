@@ -9,6 +9,7 @@ using CallLog.Errors;
 using CallLog.Events;
 using CallLog.Hosting;
 using CallLog.Keys;
+using CallLog.Webhooks;
 
 namespace CallLog;
 
@@ -28,6 +29,13 @@ namespace CallLog;
 [JsonSerializable(typeof(HealthStatus))]
 [JsonSerializable(typeof(CreatedKey))]
 [JsonSerializable(typeof(IReadOnlyList<KeyInfo>))]
+[JsonSerializable(typeof(Webhook))]
+[JsonSerializable(typeof(CreatedWebhook))]
+[JsonSerializable(typeof(WebhookList))]
+[JsonSerializable(typeof(Delivery))]
+[JsonSerializable(typeof(DeliveryPage))]
+[JsonSerializable(typeof(Replay))]
+[JsonSerializable(typeof(TestEvent))]
 internal sealed partial class CallLogJson : JsonSerializerContext
 {
     /// <summary>

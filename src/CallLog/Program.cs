@@ -10,6 +10,7 @@ var root = new RootCommand("CallLog: call records for voice-AI agent platforms, 
     ServeCommand.Create(),    // serve [--urls URL] [--demo]
     MigrateCommand.Create(),  // migrate
     KeysCommand.Create(),     // keys create | list | revoke
+    WebhooksCommand.Create(), // webhooks create | list | delete | deliveries | redeliver
     ImportCommand.Create(),   // import FILE|-
     ExportCommand.Create(),   // export
     DemoCommand.Create(),     // demo [--calls N] [--seed S]

@@ -31,6 +31,33 @@ public abstract class EventRetentionTests<TStore>(ShortRetentionServer<TStore> s
         Assert.True(string.CompareOrdinal(second, first) > 0, $"{second} should come after {first}");
     }
 
+    [Fact]
+    public async Task FinishedWebhookDeliveriesGoWithTheirEvents()
+    {
+        using var created = await server.SendAsync(HttpMethod.Post, "/api/v1/webhooks", """{"url":"http://127.0.0.1:9/retention","events":["*"]}""");
+        var webhook = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await WriteAndReadIdAsync();
+        async Task<List<System.Text.Json.JsonElement>> DeliveriesAsync()
+        {
+            using var response = await server.Client.GetAsync($"/api/v1/webhooks/{webhook}/deliveries", server.Key);
+            return [.. (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("deliveries").EnumerateArray()];
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var seenFailed = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            var deliveries = await DeliveriesAsync();
+            seenFailed |= deliveries.Any(d => d.GetProperty("status").GetString() == "failed" && d.GetProperty("error").GetString() == "connection refused");
+            if (seenFailed && deliveries.Count == 0)
+            {
+                return;
+            }
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+        Assert.Fail($"the delivery was {(seenFailed ? "never pruned" : "never seen failed")}");
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("100000")]

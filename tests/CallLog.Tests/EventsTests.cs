@@ -97,6 +97,37 @@ public abstract class EventsTests<TStore>(WritableServer<TStore> server) where T
     }
 
     [Fact]
+    public async Task ImportIsABackfillWithoutEventsAndWritesThemWithEvents()
+    {
+        var (_, start) = await ReadAllAsync(null);
+        string Line(string id, string status, string summary) =>
+            $$"""{"id":"{{id}}","agent_id":"assistant_ev","status":"{{status}}","type":"inbound","phone_number":"+15557654321","started_at":"2025-05-01T09:00:00Z"{{(status == "in-progress" ? "" : ",\"ended_at\":\"2025-05-01T09:02:00Z\"")}},"summary":{{(summary.Length == 0 ? "null" : $"\"{summary}\"")}}}""";
+        var (a, b) = ($"imp-{Guid.NewGuid():N}", $"imp-{Guid.NewGuid():N}");
+
+        var backfill = await server.Store.RunWithInputAsync(Line(a, "in-progress", "") + "\n", "import", "-", "--workspace", "runtime");
+        Assert.True(backfill.ExitCode == 0, backfill.ToString());
+        var (none, afterBackfill) = await ReadAllAsync(start);
+        Assert.Empty(none);
+
+        // a ends (call.ended, call.summary); b is new and already final (call.created); a line that changes nothing makes none.
+        var eventful = await server.Store.RunWithInputAsync(
+            Line(a, "completed", "Booked.") + "\n" + Line(b, "completed", "") + "\n" + Line(b, "completed", "") + "\n", "import", "-", "--workspace", "runtime", "--events");
+        Assert.True(eventful.ExitCode == 0, eventful.ToString());
+        var (events, afterEventful) = await ReadAllAsync(afterBackfill);
+        Assert.Equal(["call.ended", "call.summary", "call.created"], Types(events));
+        Assert.Equal("Booked.", events[0].GetProperty("data").GetProperty("call").GetProperty("summary").GetString());
+        Assert.Equal(b, events[2].GetProperty("data").GetProperty("call").GetProperty("id").GetString());
+
+        // All or nothing: a bad line leaves neither calls nor events.
+        var c = $"imp-{Guid.NewGuid():N}";
+        var broken = await server.Store.RunWithInputAsync(Line(c, "in-progress", "") + "\n{\"id\":\n", "import", "-", "--workspace", "runtime", "--events");
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("line 2", broken.Stderr);
+        Assert.Empty((await ReadAllAsync(afterEventful)).Events);
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/v1/calls/{c}"));
+    }
+
+    [Fact]
     public async Task TheFeedFiltersByTypePagesAfterAnIdAndRefusesWhatItCannotRead()
     {
         await SendAsync(HttpMethod.Put, "/api/v1/agents/assistant_ev", """{"name":"Feed"}""");

@@ -43,8 +43,11 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         var paths = document["paths"]!.AsObject();
         var operations = paths.SelectMany(p => p.Value!.AsObject().Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}")).Order(StringComparer.Ordinal);
         Assert.Equal(
-            ["DELETE /api/v1/calls/{id}", "GET /api/v1/agents", "GET /api/v1/agents/{id}", "GET /api/v1/calls", "GET /api/v1/calls/{id}",
-             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/events", "GET /healthz", "GET /readyz", "PATCH /api/v1/calls/{id}", "PUT /api/v1/agents/{id}",
+            ["DELETE /api/v1/calls/{id}", "DELETE /api/v1/webhooks/{id}", "GET /api/v1/agents", "GET /api/v1/agents/{id}", "GET /api/v1/calls", "GET /api/v1/calls/{id}",
+             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/events", "GET /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
+             "GET /api/v1/webhooks/{id}/deliveries", "GET /healthz", "GET /readyz", "PATCH /api/v1/calls/{id}", "PATCH /api/v1/webhooks/{id}",
+             "POST /api/v1/webhooks", "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST /api/v1/webhooks/{id}/replay",
+             "POST /api/v1/webhooks/{id}/rotate-secret", "POST /api/v1/webhooks/{id}/test", "POST /api/webhooks/create", "PUT /api/v1/agents/{id}",
              "PUT /api/v1/calls/{id}", "PUT /api/v1/contacts/{id}"],
             operations);
 
@@ -122,6 +125,26 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         await ValidAsync(document, "/api/v1/contacts/{id}", "get", await server.Client.GetAsync("/api/v1/contacts/77", server.ContactsReader));
         await ValidAsync(document, "/api/v1/events", "get", await server.Client.GetAsync("/api/v1/events?limit=100", server.Reader));
         await ValidAsync(document, "/api/v1/events", "get", await server.Client.GetAsync("/api/v1/events?type=call.nothing", server.Reader));
+
+        var hooks = "/api/v1/webhooks";
+        var created = await server.SendAsync(HttpMethod.Post, hooks, server.WebhookManager, """{"url":"https://93.184.216.34/docs","events":["contact.updated"]}""");
+        var webhook = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await ValidAsync(document, hooks, "post", created);
+        await ValidAsync(document, hooks, "post", await server.SendAsync(HttpMethod.Post, hooks, server.WebhookManager, """{"url":"ftp://x","events":[]}"""));
+        await ValidAsync(document, "/api/webhooks/create", "post", await server.SendAsync(HttpMethod.Post, "/api/webhooks/create/", server.WebhookManager,
+            """{"name":"Klen","url":"https://93.184.216.34/klen","subscribed_events":["call.ended"]}"""));
+        await ValidAsync(document, hooks, "get", await server.Client.GetAsync(hooks, server.WebhookManager));
+        await ValidAsync(document, hooks, "get", await server.Client.GetAsync(hooks, server.Reader));
+        await ValidAsync(document, $"{hooks}/{{id}}", "get", await server.Client.GetAsync($"{hooks}/{webhook}", server.WebhookManager));
+        await ValidAsync(document, $"{hooks}/{{id}}", "get", await server.Client.GetAsync($"{hooks}/wh_none", server.WebhookManager));
+        await ValidAsync(document, $"{hooks}/{{id}}", "patch", await server.SendAsync(HttpMethod.Patch, $"{hooks}/{webhook}", server.WebhookManager, """{"enabled":false}"""));
+        await ValidAsync(document, $"{hooks}/{{id}}/rotate-secret", "post", await server.SendAsync(HttpMethod.Post, $"{hooks}/{webhook}/rotate-secret", server.WebhookManager));
+        await ValidAsync(document, $"{hooks}/{{id}}/test", "post", await server.SendAsync(HttpMethod.Post, $"{hooks}/{webhook}/test", server.WebhookManager));
+        await ValidAsync(document, $"{hooks}/{{id}}/deliveries", "get", await server.Client.GetAsync($"{hooks}/{webhook}/deliveries", server.WebhookManager));
+        await ValidAsync(document, $"{hooks}/{{id}}/replay", "post", await server.SendAsync(HttpMethod.Post, $"{hooks}/{webhook}/replay", server.WebhookManager, """{"since":"2025-01-01T00:00:00Z"}"""));
+        using var deleted = await server.SendAsync(HttpMethod.Delete, $"{hooks}/{webhook}", server.WebhookManager);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.NotNull(document["paths"]![$"{hooks}/{{id}}"]!["delete"]!["responses"]!["204"]);
     }
 
     [Fact]
@@ -174,7 +197,13 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
             """{"name":"John Doe","email":"john@example.com","company":"Acme Corp","phone_number":"+15551234567"}""", valid: true);
         await RequestValidAsync(document, "/api/v1/contacts/{id}", "put", "application/json", """{"name":"Ada","phone_number":"+15550000077"}""", valid: true);
 
+        await RequestValidAsync(document, "/api/v1/webhooks", "post", "application/json", """{"url":"https://crm.example.com/calllog","events":["call.ended","call.failed"],"description":"CRM sync"}""", valid: true);
+        await RequestValidAsync(document, "/api/v1/webhooks/{id}", "patch", "application/json", """{"enabled":true}""", valid: true);
+        await RequestValidAsync(document, "/api/v1/webhooks/{id}/replay", "post", "application/json", """{"since":"2026-12-01T00:00:00Z"}""", valid: true);
+        await RequestValidAsync(document, "/api/webhooks/create", "post", "application/json", """{"name":"CRM","url":"https://crm.example.com/x","subscribed_events":["call.ended"]}""", valid: true);
+
         // What the server refuses, the schemas refuse too.
+        await RequestValidAsync(document, "/api/v1/webhooks", "post", "application/json", """{"url":"https://crm.example.com/calllog"}""", valid: false);
         await RequestValidAsync(document, "/api/v1/calls/{id}", "put", "application/json", calls[0].Replace("}", ""","bogus":1}""", StringComparison.Ordinal), valid: false);
         await RequestValidAsync(document, "/api/v1/calls/{id}", "put", "application/json", """{"agent_id":"a","status":"completed"}""", valid: false);
         await RequestValidAsync(document, "/api/v1/calls/{id}", "patch", "application/merge-patch+json", """{"contact":{"nickname":"x"}}""", valid: false);

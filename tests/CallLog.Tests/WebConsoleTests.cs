@@ -200,6 +200,54 @@ public sealed class WebConsoleTests(ConsoleServer server) : IClassFixture<Consol
     }
 
     [Fact]
+    public async Task TheWebhooksPageShowsEndpointsAndDeliveriesAndRedelivers()
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/webhooks")
+        {
+            Content = new StringContent("""{"url":"http://127.0.0.1:9/console-hook","events":["call.*"],"description":"console"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        create.Headers.Authorization = new("Bearer", server.WebhookManager);
+        using var created = await server.Client.SendAsync(create, TestContext.Current.CancellationToken);
+        var webhook = (await created.JsonAsync(System.Net.HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        using var test = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/test");
+        test.Headers.Authorization = new("Bearer", server.WebhookManager);
+        using (await server.Client.SendAsync(test, TestContext.Current.CancellationToken))
+        {
+        }
+
+        var page = await OpenAsync();
+        await SignInAsync(page, server.WebhookManager);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("view=webhooks"));
+        var endpoint = page.Locator($"#webhooks tbody tr[data-id={webhook}]");
+        await Assertions.Expect(endpoint.Locator("td[data-label=State]")).ToHaveTextAsync("Enabled");
+        await Assertions.Expect(endpoint.Locator("td[data-label=Events]")).ToHaveTextAsync("call.*");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show deliveries to http://127.0.0.1:9/console-hook" }).ClickAsync();
+        var deliveries = page.Locator("#deliveries tbody tr");
+        await Assertions.Expect(deliveries).ToHaveCountAsync(1);
+        // The attempt is made within moments; the page shows it once reloaded.
+        for (var tries = 0; await deliveries.First.Locator("td[data-label=Answer]").TextContentAsync() != "connection refused" && tries < 50; tries++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await page.ReloadAsync();
+            await Assertions.Expect(deliveries).ToHaveCountAsync(1);
+        }
+        await Assertions.Expect(deliveries.First.Locator("td[data-label=Answer]")).ToHaveTextAsync("connection refused");
+        await Assertions.Expect(deliveries.First.Locator("td[data-label=Event]")).ToContainTextAsync("webhook.test");
+        await Assertions.Expect(deliveries.First.Locator("td[data-label=Attempts]")).ToHaveTextAsync("1");
+
+        await deliveries.First.GetByRole(AriaRole.Button, new() { Name = "Redeliver" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#deliveries-status")).ToHaveTextAsync(new Regex("^Queued webhook.test again as dlv_\\d+\\.$"));
+        await Assertions.Expect(deliveries).ToHaveCountAsync(2);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await SignInAsync(page, server.Reader);
+        await Assertions.Expect(Rows(page)).ToHaveCountAsync(25);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Webhooks" })).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task AKeyWithoutAgentsStillFiltersByAgentWithATextField()
     {
         var page = await OpenAsync();

@@ -76,7 +76,7 @@ internal sealed class AgentStore(Database database)
         {
             await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Agent(agent!)], cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await EventLog.CommitAsync(transaction, cancellationToken);
         return (created, agent!);
     }
 }

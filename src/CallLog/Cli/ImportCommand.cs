@@ -12,7 +12,11 @@ internal static class ImportCommand
     {
         var file = new Argument<string>("FILE") { Description = "NDJSON file, one call per line in the API's shape; '-' reads standard input." };
         var workspace = CliSupport.WorkspaceOption();
-        var command = new Command("import", "Import calls (upsert by id). All or nothing: one bad line and nothing changes.") { file, workspace };
+        var events = new Option<bool>("--events")
+        {
+            Description = "Write each call as a PUT would, with its events (call.created, call.ended, ...), in the same transaction; slower than the default backfill, which writes none.",
+        };
+        var command = new Command("import", "Import calls (upsert by id). All or nothing: one bad line and nothing changes.") { file, workspace, events };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
@@ -26,7 +30,7 @@ internal static class ImportCommand
             }
             await using var input = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
             using var reader = new StreamReader(input, bufferSize: 1 << 16);
-            var importer = new CallImporter(database);
+            var importer = new CallImporter(database, parse.GetValue(events));
             var clock = Stopwatch.StartNew();
 
             ImportOutcome outcome;

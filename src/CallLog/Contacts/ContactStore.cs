@@ -74,7 +74,7 @@ internal sealed class ContactStore(Database database)
             // The contact as written is the contact as GET now shows it.
             await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Contact(contact)], cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await EventLog.CommitAsync(transaction, cancellationToken);
         return created;
     }
 }

@@ -74,6 +74,7 @@ internal static class OpenApiDocs
                 new() { Name = "Agents", Description = "The agents that place and answer calls, with their call counts." },
                 new() { Name = "Contacts", Description = "The people on the other end of calls." },
                 new() { Name = "Events", Description = "Every change, in commit order." },
+                new() { Name = "Webhooks", Description = "Endpoints that every event is pushed to, signed per Standard Webhooks, and their delivery log." },
                 new() { Name = "Operations", Description = "Liveness and readiness, for load balancers; no key." },
             };
             NamedEnums(document);

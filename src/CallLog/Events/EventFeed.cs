@@ -21,13 +21,7 @@ internal sealed class EventFeed(Database database)
             """);
         if (types is not null)
         {
-            var conditions = types.Select((pattern, i) =>
-            {
-                var family = pattern.EndsWith(".*", StringComparison.Ordinal);
-                parameters.Add($"type{i}", family ? pattern[..^1] + "%" : pattern);
-                return family ? $"e.type LIKE @type{i}" : $"e.type = @type{i}";
-            });
-            sql.Append($" AND ({string.Join(" OR ", conditions)})");
+            sql.Append($" AND {EventTypes.Condition(types, "e.type", parameters)}");
         }
         // The limit as a literal: SQLite recompiles a statement whose LIMIT is a bound parameter at every run.
         sql.Append($" ORDER BY e.seq LIMIT {limit}");

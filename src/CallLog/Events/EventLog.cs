@@ -61,4 +61,11 @@ internal static class EventLog
             $"INSERT INTO events (workspace_id, seq, type, created_at, data) VALUES {string.Join(", ", rows)}",
             parameters, transaction, cancellationToken: cancellationToken));
     }
+
+    /// <summary>Commits a write that appended events, and tells this node's dispatcher they are there.</summary>
+    public static async Task CommitAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        EventSignal.Pulse();
+    }
 }

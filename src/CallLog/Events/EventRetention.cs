@@ -14,8 +14,8 @@ internal sealed class EventOptions
 }
 
 /// <summary>
-/// Deletes events older than <see cref="EventOptions.RetentionDays"/>, in the background, in batches of a
-/// few thousand so that no one transaction holds the store for long. Every node prunes; they delete the
+/// Deletes events, and finished webhook deliveries, older than <see cref="EventOptions.RetentionDays"/>, in
+/// the background, in batches of a few thousand so that no one transaction holds the store for long. Every node prunes; they delete the
 /// same rows, which is harmless. A store that is out is tried again at the next interval.
 /// </summary>
 internal sealed partial class EventRetention(Database database, TimeProvider time, IOptions<EventOptions> options, ILogger<EventRetention> logger) : BackgroundService
@@ -67,6 +67,23 @@ internal sealed partial class EventRetention(Database database, TimeProvider tim
             {
             }
         }
+        while (await DeleteDeliveriesAsync(cutoff * 1000, cancellationToken) > 0)
+        {
+        }
+    }
+
+    /// <summary>Webhook deliveries go with their events: finished ones older than the cutoff, a batch at a time.</summary>
+    private async Task<int> DeleteDeliveriesAsync(long cutoffMilliseconds, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND created_at < @cutoffMilliseconds LIMIT {Batch})
+            """, new { cutoffMilliseconds }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
     }
 
     private async Task<int> DeleteBatchAsync(long workspaceId, long keepFrom, CancellationToken cancellationToken)

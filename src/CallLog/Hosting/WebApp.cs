@@ -10,6 +10,7 @@ using CallLog.Events;
 using CallLog.Keys;
 using CallLog.RateLimits;
 using CallLog.Storage;
+using CallLog.Webhooks;
 
 namespace CallLog.Hosting;
 
@@ -64,6 +65,9 @@ internal static class WebApp
         // Events: the log every write appends to, its feed, its retention.
         builder.Services.AddEvents(builder.Configuration);
 
+        // Webhooks: endpoints, the delivery log, and this node's share of the deliveries.
+        builder.Services.AddWebhooks(builder.Configuration);
+
         // Errors: Klen's error body for every failure; store outages logged once, not per request.
         builder.Services.AddApiErrors(builder.Configuration);
 
@@ -98,6 +102,7 @@ internal static class WebApp
         app.MapAgents();
         app.MapContacts();
         app.MapEvents();
+        app.MapWebhooks();
         return app;
     }
 }

@@ -10,11 +10,13 @@ internal static class Permissions
     public const string ReadContacts = "can_read_contacts";
     public const string WriteContacts = "can_write_contacts";
 
+    public const string ManageWebhooks = "can_manage_webhooks";
+
     // Reserved for Klen compatibility: a key may carry it; CallLog does not place calls.
     public const string InitiateCalls = "can_initiate_calls";
 
     public static readonly IReadOnlyList<string> All =
-        [ReadCalls, WriteCalls, InitiateCalls, ReadAgents, ReadContacts, WriteContacts];
+        [ReadCalls, WriteCalls, InitiateCalls, ReadAgents, ReadContacts, WriteContacts, ManageWebhooks];
 
     /// <summary>Parses "p1,p2"; returns an error message naming what is wrong, or null.</summary>
     public static string? TryParse(string value, out IReadOnlyList<string> permissions)

@@ -24,6 +24,25 @@ internal abstract class Database : IDisposable
     public virtual string LockRows => "";
 
     /// <summary>
+    /// Appended to a SELECT in a transaction that claims work: the rows of <paramref name="alias"/> it
+    /// returns are this node's until it commits, and rows another node holds are passed over, not waited
+    /// for. SQLite needs nothing: one writer at a time.
+    /// </summary>
+    public virtual string ClaimRows(string alias) => "";
+
+    /// <summary>As <see cref="LockRows"/>, for the rows of the table named <paramref name="alias"/> in the SELECT.</summary>
+    public virtual string LockRowsOf(string alias) => "";
+
+    /// <summary>
+    /// <paramref name="column"/> is one of the list <paramref name="parameter"/> names: Dapper expands a list
+    /// into IN (...) for SQLite and hands PostgreSQL an array.
+    /// </summary>
+    public virtual string InList(string column, string parameter) => $"{column} IN {parameter}";
+
+    /// <summary>The text at <c>call.id</c> of an event's JSON <paramref name="column"/>, or null.</summary>
+    public abstract string CallIdIn(string column);
+
+    /// <summary>
     /// A column that finds a stored call in one step, for a page's ranges to carry: the page joins its
     /// rows back to the table by it instead of by (workspace_id, id), which is an index lookup and then a
     /// table lookup. Null where the primary key is the way. <paramref name="skips"/>: the range skips

@@ -40,6 +40,14 @@ internal sealed class PostgresDatabase : Database
 
     public override string LockRows => "FOR UPDATE OF c";
 
+    public override string LockRowsOf(string alias) => $" FOR UPDATE OF {alias}";
+
+    public override string ClaimRows(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
+
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string CallIdIn(string column) => $"({column}::jsonb #>> '{{call,id}}')";
+
     public override string ExplainPrefix(bool analyze) =>
         analyze ? "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " : "EXPLAIN (COSTS OFF) ";
 

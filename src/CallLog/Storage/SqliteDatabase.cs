@@ -51,6 +51,8 @@ internal sealed class SqliteDatabase : Database
     /// <summary>SQLite's LIKE reads its bound pattern while planning, so a statement with one is compiled again at every run.</summary>
     public override PhoneMatch PhoneMatch => PhoneMatch.Range;
 
+    public override string CallIdIn(string column) => $"json_extract({column}, '$.call.id')";
+
     public override string ExplainPrefix(bool analyze) => "EXPLAIN QUERY PLAN ";
 
     /// <summary>SQLite's statement stepped in place (<see cref="SqliteRows"/>), kept compiled in the session.</summary>

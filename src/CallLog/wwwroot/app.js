@@ -1,4 +1,5 @@
-// CallLog web console: sign in with an API key, browse, filter and open calls.
+// CallLog web console: sign in with an API key, browse, filter and open calls; see webhook endpoints and
+// their deliveries, and redeliver (keys with can_manage_webhooks).
 // The key lives in sessionStorage and travels only in the Authorization header; the page URL holds
 // the filters (shareable, reloadable) and never the key.
 
@@ -6,7 +7,7 @@ const KEY = "calllog.key";
 const PAGE_SIZE = 25;
 const $ = (id) => document.getElementById(id);
 
-const views = { signIn: $("sign-in-view"), calls: $("calls-view") };
+const views = { signIn: $("sign-in-view"), calls: $("calls-view"), webhooks: $("webhooks-view") };
 let agentsById = new Map();
 let lastOpener = null;
 
@@ -21,10 +22,10 @@ class ApiError extends Error {
   }
 }
 
-async function api(path) {
+async function api(path, method = "GET") {
   let response;
   try {
-    response = await fetch(path, { headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` } });
+    response = await fetch(path, { method, headers: { Authorization: `Bearer ${sessionStorage.getItem(KEY)}` } });
   } catch {
     throw new ApiError(0, "network", "The CallLog server cannot be reached. Check that it is running, then try again.");
   }
@@ -51,11 +52,14 @@ function explain(error) {
 // ---- Sign in and out -----------------------------------------------------------------------------
 
 function show(view) {
-  views.signIn.hidden = view !== "signIn";
-  views.calls.hidden = view !== "calls";
-  const signedIn = view === "calls";
+  for (const [name, section] of Object.entries(views)) section.hidden = name !== view;
+  const signedIn = view !== "signIn";
   $("sign-out").hidden = !signedIn;
   $("who").hidden = !signedIn;
+  $("views").hidden = !signedIn;
+  for (const [link, name] of [["to-calls", "calls"], ["to-webhooks", "webhooks"]]) {
+    if (view === name) $(link).setAttribute("aria-current", "page"); else $(link).removeAttribute("aria-current");
+  }
 }
 
 function showSignIn(message) {
@@ -95,10 +99,30 @@ $("sign-out").addEventListener("click", () => {
 async function enter() {
   const key = sessionStorage.getItem(KEY) ?? "";
   $("who").textContent = `Key ${key.slice(0, 12)}…`;
+  // The Webhooks page is for keys that may manage webhooks; others do not see it.
+  $("to-webhooks").hidden = !(await api("/api/v1/webhooks").then(() => true, () => false));
+  await route();
+}
+
+/** Shows the page the URL names: the calls, or (?view=webhooks) the webhook endpoints. */
+async function route() {
+  if (new URLSearchParams(location.search).get("view") === "webhooks" && !$("to-webhooks").hidden) {
+    show("webhooks");
+    await loadWebhooks();
+    return;
+  }
   show("calls");
-  await loadAgents();
+  if (!agentsById.size) await loadAgents();
   readFiltersFromUrl();
   await loadCalls();
+}
+
+for (const [link, query] of [["to-calls", ""], ["to-webhooks", "?view=webhooks"]]) {
+  $(link).addEventListener("click", (event) => {
+    event.preventDefault();
+    history.pushState(null, "", query || location.pathname);
+    route();
+  });
 }
 
 // ---- Filters in the URL --------------------------------------------------------------------------
@@ -177,8 +201,7 @@ $("empty-clear").addEventListener("click", clearFilters);
 
 window.addEventListener("popstate", () => {
   if (!sessionStorage.getItem(KEY)) return;
-  readFiltersFromUrl();
-  loadCalls();
+  route();
 });
 
 // ---- Agents --------------------------------------------------------------------------------------
@@ -397,6 +420,111 @@ $("detail").addEventListener("close", () => {
   if (new URLSearchParams(location.search).has("call")) writeUrlWithCall(null);
   lastOpener?.focus();
 });
+
+// ---- Webhooks ------------------------------------------------------------------------------------
+
+const DELIVERY = { succeeded: "Succeeded", failed: "Failed", pending: "Pending" };
+
+function stateBadge(text, kind) {
+  const span = document.createElement("span");
+  span.className = `badge ${kind}`;
+  span.textContent = text;
+  return span;
+}
+
+async function loadWebhooks() {
+  const problem = $("webhooks-problem");
+  problem.hidden = true;
+  $("webhooks-status").textContent = "Loading webhook endpoints…";
+  let result;
+  try {
+    result = await api("/api/v1/webhooks");
+  } catch (error) {
+    $("webhooks-status").textContent = "";
+    problem.textContent = explain(error);
+    problem.hidden = false;
+    return;
+  }
+  const endpoints = result.webhooks;
+  $("webhooks-status").textContent = endpoints.length === 1 ? "1 endpoint" : `${endpoints.length} endpoints`;
+  $("webhooks-empty").hidden = endpoints.length !== 0;
+  $("webhooks").hidden = endpoints.length === 0;
+  $("webhooks").tBodies[0].replaceChildren(...endpoints.map((endpoint) => {
+    const tr = document.createElement("tr");
+    tr.dataset.id = endpoint.id;
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "open";
+    open.textContent = endpoint.url;
+    open.setAttribute("aria-label", `Show deliveries to ${endpoint.url}`);
+    open.addEventListener("click", () => selectWebhook(endpoint));
+    tr.append(
+      cell("Endpoint", open, "url"),
+      cell("Events", endpoint.events.join(", ")),
+      cell("State", endpoint.enabled ? stateBadge("Enabled", "enabled") : stateBadge(`Disabled (${endpoint.disabled_reason})`, "disabled")),
+      cell("Created", when(endpoint.created_at)),
+      cell("Failing since", endpoint.failing_since ? when(endpoint.failing_since) : "—"),
+    );
+    return tr;
+  }));
+  const selected = new URLSearchParams(location.search).get("webhook");
+  const endpoint = endpoints.find((e) => e.id === selected);
+  if (endpoint) await loadDeliveries(endpoint); else $("deliveries-view").hidden = true;
+}
+
+function selectWebhook(endpoint) {
+  history.pushState(null, "", `?view=webhooks&webhook=${encodeURIComponent(endpoint.id)}`);
+  loadDeliveries(endpoint);
+}
+
+async function loadDeliveries(endpoint, message) {
+  const view = $("deliveries-view");
+  view.hidden = false;
+  $("deliveries-title").textContent = `Recent deliveries to ${endpoint.url}`;
+  $("deliveries-status").textContent = "Loading deliveries…";
+  let page;
+  try {
+    page = await api(`/api/v1/webhooks/${encodeURIComponent(endpoint.id)}/deliveries?limit=25`);
+  } catch (error) {
+    $("deliveries-status").textContent = explain(error);
+    return;
+  }
+  $("deliveries-status").textContent = message ?? (page.deliveries.length
+    ? `The latest ${page.deliveries.length === 1 ? "delivery" : `${page.deliveries.length} deliveries`}, newest first`
+    : "Nothing has been sent to this endpoint yet.");
+  $("deliveries").hidden = page.deliveries.length === 0;
+  $("deliveries").tBodies[0].replaceChildren(...page.deliveries.map((delivery) => {
+    const tr = document.createElement("tr");
+    tr.dataset.id = delivery.id;
+    const redeliver = document.createElement("button");
+    redeliver.type = "button";
+    redeliver.className = "quiet";
+    redeliver.textContent = "Redeliver";
+    redeliver.setAttribute("aria-label", `Redeliver ${delivery.event_type} ${delivery.event_id}`);
+    redeliver.addEventListener("click", async () => {
+      redeliver.disabled = true;
+      try {
+        const queued = await api(`/api/v1/webhooks/${encodeURIComponent(endpoint.id)}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`, "POST");
+        await loadDeliveries(endpoint, `Queued ${delivery.event_type} again as ${queued.id}.`);
+      } catch (error) {
+        $("deliveries-status").textContent = explain(error);
+        redeliver.disabled = false;
+      }
+    });
+    const answer = delivery.response_status !== null
+      ? `${delivery.response_status}${delivery.latency_ms !== null ? ` in ${delivery.latency_ms} ms` : ""}`
+      : delivery.error ?? "—";
+    tr.append(
+      cell("Last attempt", when(delivery.last_attempt_at ?? delivery.created_at)),
+      cell("Event", `${delivery.event_type} ${delivery.event_id}`),
+      cell("Status", stateBadge(DELIVERY[delivery.status] ?? delivery.status, delivery.status)),
+      cell("Attempts", String(delivery.attempts)),
+      cell("Answer", answer),
+      cell("Actions", redeliver),
+    );
+    return tr;
+  }));
+}
 
 // ---- Start ---------------------------------------------------------------------------------------
 

@@ -12,6 +12,15 @@ public sealed class ConsoleServer : CallLogServer<SqliteStore>
     public string CallsOnly { get; private set; } = "";
     public string Revoked { get; private set; } = "";
     public string WriteOnly { get; private set; } = "";
+    public string WebhookManager { get; private set; } = "";
+
+    /// <summary>Webhooks to a port nobody listens on fail at once and are not retried within a test.</summary>
+    protected override IDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["Webhooks__AllowPrivateNetworks"] = "true",
+        ["Webhooks__RetrySchedule"] = "1d",
+        ["Webhooks__PollInterval"] = "00:00:00.05",
+    };
 
     private IPlaywright? _playwright;
     public IBrowser? Browser { get; private set; }
@@ -22,6 +31,7 @@ public sealed class ConsoleServer : CallLogServer<SqliteStore>
         Reader = (await Store.CreateKeyAsync("can_read_calls,can_read_agents")).Secret;
         CallsOnly = (await Store.CreateKeyAsync("can_read_calls")).Secret;
         WriteOnly = (await Store.CreateKeyAsync("can_write_calls")).Secret;
+        WebhookManager = (await Store.CreateKeyAsync("can_read_calls,can_read_agents,can_manage_webhooks")).Secret;
         var (revokedId, revoked) = await Store.CreateKeyAsync("can_read_calls");
         await Store.SucceedAsync("keys", "revoke", revokedId);
         Revoked = revoked;

@@ -5,7 +5,10 @@ using System.Text.Json;
 
 namespace CallLog.Tests.Infrastructure;
 
-/// <summary>A server that keeps events for about two seconds and prunes every half second, with a key that reads and writes calls.</summary>
+/// <summary>
+/// A server that keeps events (and finished webhook deliveries) for about two seconds and prunes every half
+/// second, with a key that reads and writes calls and manages webhooks; a webhook delivery is retried once, at once.
+/// </summary>
 public sealed class ShortRetentionServer<TStore> : CallLogServer<TStore> where TStore : TestStore, new()
 {
     public string Key { get; private set; } = "";
@@ -14,9 +17,11 @@ public sealed class ShortRetentionServer<TStore> : CallLogServer<TStore> where T
     {
         ["Events__RetentionDays"] = "0.00002",
         ["Events__PruneInterval"] = "00:00:00.5",
+        ["Webhooks__AllowPrivateNetworks"] = "true",
+        ["Webhooks__RetrySchedule"] = "10ms",
     };
 
-    protected override async Task SeedAsync() => Key = (await Store.CreateKeyAsync("can_read_calls,can_write_calls", "retention")).Secret;
+    protected override async Task SeedAsync() => Key = (await Store.CreateKeyAsync("can_read_calls,can_write_calls,can_manage_webhooks", "retention")).Secret;
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string body)
     {

@@ -17,6 +17,7 @@ public sealed class WritableServer<TStore> : CallLogServer<TStore> where TStore 
     public string ContactsReader { get; private set; } = "";
     public string ContactsWriter { get; private set; } = "";
     public string OtherWorkspace { get; private set; } = "";
+    public string WebhookManager { get; private set; } = "";
 
     protected override async Task SeedAsync()
     {
@@ -26,6 +27,7 @@ public sealed class WritableServer<TStore> : CallLogServer<TStore> where TStore 
         AgentsReader = (await Store.CreateKeyAsync("can_read_agents", "runtime")).Secret;
         ContactsReader = (await Store.CreateKeyAsync("can_read_contacts", "runtime")).Secret;
         ContactsWriter = (await Store.CreateKeyAsync("can_read_contacts,can_write_contacts", "runtime")).Secret;
+        WebhookManager = (await Store.CreateKeyAsync("can_manage_webhooks", "runtime")).Secret;
         OtherWorkspace = (await Store.CreateKeyAsync(
             "can_read_calls,can_write_calls,can_read_agents,can_read_contacts,can_write_contacts", "someone-else")).Secret;
     }

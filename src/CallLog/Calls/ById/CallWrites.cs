@@ -45,9 +45,24 @@ internal sealed class CallWrites(Database database)
         return await GetAsync(connection, null, workspaceId, id, cancellationToken);
     }
 
+    private static void Parameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
     private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken, string lockRows = "")
     {
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition($"{SelectOne} {lockRows}", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
+        // A command of its own, disposed here: Dapper's ExecuteReaderAsync leaves its command undisposed, which on
+        // SQLite holds a compiled statement until the connection goes back (many, in import --events' one transaction).
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SelectOne} {lockRows}";
+        command.Transaction = transaction;
+        Parameter(command, "@workspaceId", workspaceId);
+        Parameter(command, "@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
@@ -88,26 +103,42 @@ internal sealed class CallWrites(Database database)
         using var timer = Telemetry.Store("calls.write");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (result, events) = await WriteInAsync(connection, transaction, workspaceId, id, ifMatch, decide, cancellationToken);
+        if (result.Outcome is WriteOutcome.Created or WriteOutcome.Replaced)
+        {
+            await EventLog.AppendAsync(connection, transaction, workspaceId, events, cancellationToken);
+            await EventLog.CommitAsync(transaction, cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// One call's write inside the caller's transaction (a request's own, or <c>import --events</c>'s), and
+    /// the events it makes, for the caller to append before it commits.
+    /// </summary>
+    internal async Task<(WriteResult Result, List<NewEvent> Events)> WriteInAsync(
+        DbConnection connection, DbTransaction transaction, long workspaceId, string id, int? ifMatch, Func<StoredCall?, WriteDecision> decide, CancellationToken cancellationToken)
+    {
         var current = await GetAsync(connection, transaction, workspaceId, id, cancellationToken, database.LockRows);
         var decision = decide(current);
         if (decision.Failure == WriteOutcome.NotFound)
         {
-            return new WriteResult(WriteOutcome.NotFound, null);
+            return (new WriteResult(WriteOutcome.NotFound, null), []);
         }
         // If-Match names a version; a call that does not exist has none, so nothing matches it.
         if (ifMatch is { } expected && (current is null || (current.Version != expected && expected != AnyVersion)))
         {
-            return new WriteResult(WriteOutcome.PreconditionFailed, current);
+            return (new WriteResult(WriteOutcome.PreconditionFailed, current), []);
         }
         if (decision.Write is not { } write)
         {
-            return new WriteResult(decision.Failure, current, decision.Problem);
+            return (new WriteResult(decision.Failure, current, decision.Problem), []);
         }
         // What the write leaves unstated about the agent and contact stays as stored, so it changes nothing.
         var c = current is { Detail: var d } ? write.Call.WithUnstatedFrom(d.AgentId, d.AgentName, d.Contact) : write.Call;
         if (current is not null && Same(current.Detail, CallDetail.From(c, write.Transcript, write.Metadata)))
         {
-            return new WriteResult(WriteOutcome.Unchanged, current);
+            return (new WriteResult(WriteOutcome.Unchanged, current), []);
         }
 
         var agentChanged = await connection.ExecuteAsync(new CommandDefinition(CallSql.UpsertAgent,
@@ -166,7 +197,7 @@ internal sealed class CallWrites(Database database)
         if (written == 0)
         {
             // Another writer got there between our read and our write.
-            return new WriteResult(WriteOutcome.PreconditionFailed, current, LostRace: true);
+            return (new WriteResult(WriteOutcome.PreconditionFailed, current, LostRace: true), []);
         }
         var stored = (await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken))!;
         List<NewEvent> events = [.. CallEvents.For(current?.Detail, stored.Detail).Select(type => NewEvent.Call(type, stored.Detail))];
@@ -178,9 +209,7 @@ internal sealed class CallWrites(Database database)
         {
             events.Add(NewEvent.Contact(contact));
         }
-        await EventLog.AppendAsync(connection, transaction, workspaceId, events, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new WriteResult(current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored);
+        return (new WriteResult(current is null ? WriteOutcome.Created : WriteOutcome.Replaced, stored), events);
     }
 
     public async Task<WriteOutcome> DeleteAsync(long workspaceId, string id, int? ifMatch, CancellationToken cancellationToken)
@@ -196,7 +225,7 @@ internal sealed class CallWrites(Database database)
         {
             await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Deleted(id)], cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await EventLog.CommitAsync(transaction, cancellationToken);
         if (deleted == 1)
         {
             return WriteOutcome.Deleted;

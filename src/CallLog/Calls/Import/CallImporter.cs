@@ -13,9 +13,11 @@ internal sealed record ImportOutcome(long Imported, string? Error);
 /// Upserts calls with their agents and contacts in one transaction: the first bad line rolls back
 /// everything, so an import lands whole or not at all. Rows stream through, so memory stays flat
 /// however long the input is; they are read on another thread while the store writes (ReadAhead).
-/// When one input names a call, agent or contact twice, the last line wins.
+/// When one input names a call, agent or contact twice, the last line wins. By default it is a backfill
+/// through each store's bulk path and writes no events; with <paramref name="events"/> each line is
+/// written as a PUT writes it, with its events (EventfulImport).
 /// </summary>
-internal sealed class CallImporter(Database database)
+internal sealed class CallImporter(Database database, bool events = false)
 {
     /// <summary>
     /// The fewest calls for which an import drops the list indexes and builds them at the end instead of
@@ -31,6 +33,10 @@ internal sealed class CallImporter(Database database)
         var ahead = lines.ReadAheadAsync(cancellationToken);
         // The fast way to load many rows is each store's own (COPY and a merge; one statement stepped per
         // row with the indexes rebuilt), so an import is written once per store rather than through Database.
+        if (events)
+        {
+            return EventfulImport.RunAsync(database, workspace, ahead, cancellationToken);
+        }
         return database switch
         {
             PostgresDatabase postgres => PostgresCallImport.RunAsync(postgres, workspace, ahead, cancellationToken),
