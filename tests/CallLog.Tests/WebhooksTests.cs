@@ -182,6 +182,34 @@ public abstract class WebhooksTests<TStore>(WebhookServer<TStore> server) where 
     }
 
     [Fact]
+    public async Task DeletingAnEndpointWhileQueuingToItAnswersEachAsOneOrTheOtherNeverA500()
+    {
+        for (var round = 0; round < 15; round++)
+        {
+            var (webhook, _, _) = await server.CreateWebhookAsync("\"call.started\"");
+            var test = await server.JsonAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/test", HttpStatusCode.Accepted);
+            var delivery = test.GetProperty("id").GetString();
+            var racing = new[]
+            {
+                server.SendAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/test"),
+                server.SendAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver"),
+                server.SendAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/replay", """{"since":"2025-01-01T00:00:00Z"}"""),
+                server.SendAsync(HttpMethod.Delete, $"/api/v1/webhooks/{webhook}"),
+            };
+            foreach (var response in await Task.WhenAll(racing))
+            {
+                using (response)
+                {
+                    Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.NoContent or HttpStatusCode.NotFound,
+                        $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+                }
+            }
+            using var gone = await server.SendAsync(HttpMethod.Get, $"/api/v1/webhooks/{webhook}");
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task OnlySubscribedTypesArriveAndAnotherWorkspacesWritesNever()
     {
         var (_, url, _) = await server.CreateWebhookAsync("\"call.ended\",\"contact.*\"");

@@ -94,6 +94,10 @@ internal sealed class DeliveryLog(Database database, TimeProvider time)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await HoldAsync(connection, transaction, webhookId, cancellationToken))
+        {
+            return null;
+        }
         var now = Now;
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             """
@@ -108,11 +112,15 @@ internal sealed class DeliveryLog(Database database, TimeProvider time)
         return delivery;
     }
 
-    /// <summary>Queues every event of the log created in [since, until) that the endpoint subscribes to; returns how many.</summary>
-    public async Task<int> ReplayAsync(string webhookId, long workspaceId, IReadOnlyList<string> events, long since, long until, CancellationToken cancellationToken)
+    /// <summary>Queues every event of the log created in [since, until) that the endpoint subscribes to; returns how many, or null once the endpoint is gone.</summary>
+    public async Task<int?> ReplayAsync(string webhookId, long workspaceId, IReadOnlyList<string> events, long since, long until, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await HoldAsync(connection, transaction, webhookId, cancellationToken))
+        {
+            return null;
+        }
         var parameters = new DynamicParameters(new { webhookId, workspaceId, since, until, now = Now });
         var queued = await connection.ExecuteAsync(new CommandDefinition(
             $"""
@@ -126,13 +134,17 @@ internal sealed class DeliveryLog(Database database, TimeProvider time)
         return queued;
     }
 
-    /// <summary>Queues a <c>webhook.test</c> event for the endpoint alone; it is not in the event log.</summary>
-    public async Task<Delivery> TestAsync(string webhookId, long workspaceId, CancellationToken cancellationToken)
+    /// <summary>Queues a <c>webhook.test</c> event for the endpoint alone (it is not in the event log); null once the endpoint is gone.</summary>
+    public async Task<Delivery?> TestAsync(string webhookId, long workspaceId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var eventId = "evt_test_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await HoldAsync(connection, transaction, webhookId, cancellationToken))
+        {
+            return null;
+        }
         var workspace = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
             "SELECT name FROM workspaces WHERE id = @workspaceId", new { workspaceId }, transaction, cancellationToken: cancellationToken));
         var body = JsonSerializer.Serialize(new TestEvent(eventId, EventTypes.WebhookTest, now, workspace!, new TestData(webhookId)), CallLogJson.Wire.TestEvent);
@@ -147,6 +159,14 @@ internal sealed class DeliveryLog(Database database, TimeProvider time)
         EventSignal.Pulse();
         return delivery!;
     }
+
+    /// <summary>
+    /// Locks the endpoint's row for this transaction, or says it is gone: a DELETE of the endpoint (which locks
+    /// it first) then waits for these deliveries and deletes them with it, or went first and nothing is queued.
+    /// </summary>
+    private async Task<bool> HoldAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string webhookId, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            $"SELECT w.id FROM webhooks w WHERE w.id = @webhookId{database.LockRowsOf("w")}", new { webhookId }, transaction, cancellationToken: cancellationToken)) is not null;
 
     private static async Task<Delivery?> GetAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long id, CancellationToken cancellationToken) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(

@@ -173,8 +173,9 @@ internal static class WebhooksApi
         {
             return NotFound(id);
         }
-        var delivery = await log.TestAsync(id, user.WorkspaceId(), cancellationToken);
-        return TypedResults.Json(delivery, CallLogJson.Wire.Delivery, statusCode: StatusCodes.Status202Accepted);
+        return await log.TestAsync(id, user.WorkspaceId(), cancellationToken) is { } delivery
+            ? TypedResults.Json(delivery, CallLogJson.Wire.Delivery, statusCode: StatusCodes.Status202Accepted)
+            : NotFound(id);
     }
 
     public static async Task<IResult> Deliveries(string id, HttpRequest request, ClaimsPrincipal user, WebhookStore webhooks, DeliveryLog log, CancellationToken cancellationToken)
@@ -242,8 +243,9 @@ internal static class WebhooksApi
             }
             // Events carry whole seconds: an until with a fraction still takes its second's events.
             var untilSeconds = until!.Value.ToUnixTimeSeconds() + (until.Value.UtcTicks % TimeSpan.TicksPerSecond == 0 ? 0 : 1);
-            var queued = await log.ReplayAsync(id, user.WorkspaceId(), webhook.Events, since!.Value.ToUnixTimeSeconds(), untilSeconds, cancellationToken);
-            return TypedResults.Json(new Replay(queued), CallLogJson.Wire.Replay, statusCode: StatusCodes.Status202Accepted);
+            return await log.ReplayAsync(id, user.WorkspaceId(), webhook.Events, since!.Value.ToUnixTimeSeconds(), untilSeconds, cancellationToken) is { } queued
+                ? TypedResults.Json(new Replay(queued), CallLogJson.Wire.Replay, statusCode: StatusCodes.Status202Accepted)
+                : NotFound(id);
         }, cancellationToken);
 
     private static string? Url(JsonFields fields, JsonElement body, string field, bool required)
