@@ -36,6 +36,17 @@ internal sealed class DeliveryQueue(Database database, TimeProvider time, IOptio
     /// <summary>The longest wait a Retry-After answer may ask for.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Whether endpoint <c>w</c> has a delivery due: a probe down its due index, as a scalar subquery
+    /// (PostgreSQL would turn an EXISTS into a join that reads every pending delivery).
+    /// </summary>
+    private const string DueProbe =
+        """
+        (SELECT d.id FROM webhook_deliveries d
+         WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
+         ORDER BY d.next_attempt_at, d.id LIMIT 1) IS NOT NULL
+        """;
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>
@@ -70,13 +81,11 @@ internal sealed class DeliveryQueue(Database database, TimeProvider time, IOptio
     /// <summary>Whether an enabled endpoint has events to fan out or a delivery due.</summary>
     private async Task<bool> HasWorkAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-            """
+            $"""
             SELECT 1 FROM webhooks w
             WHERE w.enabled = 1 AND (
                 EXISTS (SELECT 1 FROM event_counters c WHERE c.workspace_id = w.workspace_id AND c.last_seq > w.last_seq)
-                OR (SELECT d.id FROM webhook_deliveries d
-                    WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
-                    ORDER BY d.next_attempt_at, d.id LIMIT 1) IS NOT NULL)
+                OR {DueProbe})
             LIMIT 1
             """, new { now = Now }, cancellationToken: cancellationToken)) is not null;
 
@@ -118,15 +127,10 @@ internal sealed class DeliveryQueue(Database database, TimeProvider time, IOptio
     {
         var now = Now;
         var leaseUntil = now + (long)options.Value.Lease.TotalMilliseconds;
-        // A probe per endpoint down its due index, as a scalar subquery: PostgreSQL would turn an EXISTS into
-        // a join that reads every pending delivery.
         var endpoints = (await connection.QueryAsync<string>(new CommandDefinition(
             $"""
             SELECT w.id FROM webhooks w
-            WHERE w.enabled = 1 AND (
-                SELECT d.id FROM webhook_deliveries d
-                WHERE d.webhook_id = w.id AND d.status = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
-                ORDER BY d.next_attempt_at, d.id LIMIT 1) IS NOT NULL{database.ClaimRows("w")}
+            WHERE w.enabled = 1 AND {DueProbe}{database.ClaimRows("w")}
             """, new { now }, transaction, cancellationToken: cancellationToken))).AsList();
         var claimed = new List<long>();
         foreach (var id in endpoints)

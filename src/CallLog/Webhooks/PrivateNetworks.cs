@@ -10,19 +10,19 @@ namespace CallLog.Webhooks;
 /// </summary>
 internal static class PrivateNetworks
 {
-    private static readonly (IPAddress Network, int Bits)[] V4 =
+    private static readonly IPNetwork[] V4 =
     [
-        (IPAddress.Parse("0.0.0.0"), 8),        // "this network"
-        (IPAddress.Parse("10.0.0.0"), 8),       // private
-        (IPAddress.Parse("100.64.0.0"), 10),    // shared (carrier-grade NAT)
-        (IPAddress.Parse("127.0.0.0"), 8),      // loopback
-        (IPAddress.Parse("169.254.0.0"), 16),   // link-local, cloud metadata
-        (IPAddress.Parse("172.16.0.0"), 12),    // private
-        (IPAddress.Parse("192.0.0.0"), 24),     // protocol assignments
-        (IPAddress.Parse("192.168.0.0"), 16),   // private
-        (IPAddress.Parse("198.18.0.0"), 15),    // benchmarking
-        (IPAddress.Parse("224.0.0.0"), 4),      // multicast
-        (IPAddress.Parse("240.0.0.0"), 4),      // reserved, broadcast
+        IPNetwork.Parse("0.0.0.0/8"),        // "this network"
+        IPNetwork.Parse("10.0.0.0/8"),       // private
+        IPNetwork.Parse("100.64.0.0/10"),    // shared (carrier-grade NAT)
+        IPNetwork.Parse("127.0.0.0/8"),      // loopback
+        IPNetwork.Parse("169.254.0.0/16"),   // link-local, cloud metadata
+        IPNetwork.Parse("172.16.0.0/12"),    // private
+        IPNetwork.Parse("192.0.0.0/24"),     // protocol assignments
+        IPNetwork.Parse("192.168.0.0/16"),   // private
+        IPNetwork.Parse("198.18.0.0/15"),    // benchmarking
+        IPNetwork.Parse("224.0.0.0/4"),      // multicast
+        IPNetwork.Parse("240.0.0.0/4"),      // reserved, broadcast
     ];
 
     public static bool IsPrivate(IPAddress address)
@@ -33,21 +33,11 @@ internal static class PrivateNetworks
         }
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            return V4.Any(range => InRange(address, range.Network, range.Bits));
+            return V4.Any(network => network.Contains(address));
         }
         return IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal
             || address.IsIPv6UniqueLocal || address.IsIPv6Multicast || address.IsIPv6Teredo
             || address.Equals(IPAddress.IPv6Any);
-    }
-
-    private static bool InRange(IPAddress address, IPAddress network, int bits)
-    {
-        var a = address.GetAddressBytes();
-        var n = network.GetAddressBytes();
-        var value = (uint)((a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3]);
-        var start = (uint)((n[0] << 24) | (n[1] << 16) | (n[2] << 8) | n[3]);
-        var mask = uint.MaxValue << (32 - bits);
-        return (value & mask) == (start & mask);
     }
 
     /// <summary>The host's addresses, or why the webhook may not reach it; a literal address is its own.</summary>

@@ -36,6 +36,9 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), FailingSince is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null);
     }
 
+    /// <summary>The workspace's last event number: an endpoint created or enabled gets the events after it.</summary>
+    private const string Head = "COALESCE((SELECT last_seq FROM event_counters WHERE workspace_id = @workspaceId), 0)";
+
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>A new, enabled endpoint that gets the workspace's events from now on.</summary>
@@ -46,10 +49,10 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             INSERT INTO webhooks (id, workspace_id, url, events, description, enabled, secret, created_at, last_seq)
             VALUES (@id, @workspaceId, @url, @events, @description, @enabled, @secret, @now,
-                    COALESCE((SELECT last_seq FROM event_counters WHERE workspace_id = @workspaceId), 0))
+                    {Head})
             """, new { id, workspaceId, url, events = string.Join(',', events), description, enabled = 1L, secret, now = Now },
             transaction, cancellationToken: cancellationToken));
         var created = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
@@ -103,7 +106,7 @@ internal sealed class WebhookStore(Database database, TimeProvider time)
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE webhooks SET url = @url, events = @events, description = @description, enabled = @enabled,
-                   disabled_reason = @reason{(enabling ? ", failing_since = NULL, last_seq = COALESCE((SELECT last_seq FROM event_counters WHERE workspace_id = @workspaceId), 0)" : "")}
+                   disabled_reason = @reason{(enabling ? $", failing_since = NULL, last_seq = {Head}" : "")}
             WHERE workspace_id = @workspaceId AND id = @id
             """,
             new
