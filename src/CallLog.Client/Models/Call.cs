@@ -50,7 +50,7 @@ public sealed record CallDetail : Call
     public string? Transcript { get; init; }
 
     /// <summary>String keys the voice runtime attached; empty when none.</summary>
-    public JsonObject? Metadata { get; init; }
+    public JsonObject Metadata { get; init; } = new();
 
     /// <summary>The response's ETag: pass it as <c>ifMatch</c> to write only if nobody changed the call since.</summary>
     [JsonIgnore]

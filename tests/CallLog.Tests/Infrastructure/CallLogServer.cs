@@ -66,7 +66,12 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
     public async Task<HttpClient> StartAsync(IDictionary<string, string>? settings = null)
     {
         var port = FreePort();
-        var environment = new Dictionary<string, string>(Environment);
+        // A fixture's keys serve a whole class of tests, so no default budget: the budget is tested where a fixture or key sets one.
+        var environment = new Dictionary<string, string> { ["RateLimits__PerMinute"] = "0" };
+        foreach (var (name, value) in Environment)
+        {
+            environment[name] = value;
+        }
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             environment[name] = value;
@@ -78,7 +83,8 @@ public class CallLogServer<TStore> : IAsyncLifetime where TStore : TestStore, ne
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // Every exchange of the suite is checked against docs/openapi.json as it happens.
+        var client = new HttpClient(new DocumentedTraffic()) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitUntilListeningAsync(process, client);
         return client;
     }
