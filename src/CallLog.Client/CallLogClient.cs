@@ -71,7 +71,12 @@ public sealed class CallLogClient(HttpClient http)
     public Task<CallDetail> PutCallAsync(CallDetail call, string? ifMatch = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return SendCallAsync(HttpMethod.Put, call.Id, JsonContent.Create(call, ClientJson.Default.CallDetail), ifMatch, cancellationToken);
+        // A placed call's variables are set when it is placed and never written after: the body leaves them out.
+        var body = JsonSerializer.SerializeToNode(call, ClientJson.Default.CallDetail)!.AsObject();
+        body.Remove("variables");
+        var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return SendCallAsync(HttpMethod.Put, call.Id, content, ifMatch, cancellationToken);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using CallLog.Agents;
 using CallLog.Calls;
 using CallLog.Calls.List;
 using CallLog.Contacts;
+using CallLog.Dialing;
 using CallLog.Errors;
 using CallLog.Events;
 using CallLog.Hosting;
@@ -36,6 +37,9 @@ namespace CallLog;
 [JsonSerializable(typeof(DeliveryPage))]
 [JsonSerializable(typeof(Replay))]
 [JsonSerializable(typeof(TestEvent))]
+[JsonSerializable(typeof(PlacedCall))]
+[JsonSerializable(typeof(ClaimedCalls))]
+[JsonSerializable(typeof(DoNotCallEntry))]
 internal sealed partial class CallLogJson : JsonSerializerContext
 {
     /// <summary>

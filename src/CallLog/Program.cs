@@ -11,6 +11,7 @@ var root = new RootCommand("CallLog: call records for voice-AI agent platforms, 
     MigrateCommand.Create(),  // migrate
     KeysCommand.Create(),     // keys create | list | revoke
     WebhooksCommand.Create(), // webhooks create | list | delete | deliveries | redeliver
+    DncCommand.Create(),      // dnc import FILE|-
     ImportCommand.Create(),   // import FILE|-
     ExportCommand.Create(),   // export
     DemoCommand.Create(),     // demo [--calls N] [--seed S]

@@ -26,7 +26,7 @@ public abstract class DocumentedRequestsTests<TStore>(PrismServer<TStore> server
             // Each page's requests in a workspace of their own, in the page's order (a PUT, then its PATCH...).
             var workspace = $"docs-{Path.GetFileNameWithoutExtension(file).ToLowerInvariant()}";
             var key = (await server.Store.CreateKeyAsync(
-                "can_read_calls,can_write_calls,can_read_agents,can_read_contacts,can_write_contacts,can_manage_webhooks", workspace)).Secret;
+                "can_read_calls,can_write_calls,can_read_agents,can_read_contacts,can_write_contacts,can_manage_webhooks,can_initiate_calls,can_dial", workspace)).Secret;
             var traffic = new PrismTraffic(key);
             using var http = new HttpClient(traffic) { BaseAddress = server.Prism.Address };
             foreach (var command in commands)

@@ -52,6 +52,9 @@ public sealed record CallDetail : Call
     /// <summary>String keys the voice runtime attached; empty when none.</summary>
     public JsonObject Metadata { get; init; } = new();
 
+    /// <summary>What a placed call (POST /api/v1/calls) was given for the runtime; null for calls the runtime wrote.</summary>
+    public JsonObject? Variables { get; init; }
+
     /// <summary>The response's ETag: pass it as <c>ifMatch</c> to write only if nobody changed the call since.</summary>
     [JsonIgnore]
     public string? ETag { get; init; }
@@ -72,6 +75,12 @@ public enum CallStatus
 
     /// <summary>The call is still going on.</summary>
     [JsonStringEnumMemberName("in-progress")] InProgress,
+
+    /// <summary>The call was placed and waits to be dialed.</summary>
+    [JsonStringEnumMemberName("queued")] Queued,
+
+    /// <summary>The call was placed and given up before it was dialed.</summary>
+    [JsonStringEnumMemberName("canceled")] Canceled,
 }
 
 /// <summary>Call direction.</summary>

@@ -9,8 +9,8 @@ namespace CallLog.Client;
 /// <param name="NextCursor">Pass as <see cref="CallListOptions.Cursor"/> for the next page; null on the last.</param>
 public sealed record CallPage(long Count, int? Page, int Limit, long Pages, IReadOnlyList<Call> Calls, string? NextCursor);
 
-/// <summary>An agent and how many calls it has.</summary>
-public sealed record Agent(string Id, string? Name, long CallCount);
+/// <summary>An agent, how many calls it has, and how many of its placed calls may be leased or in progress at once (null: no limit).</summary>
+public sealed record Agent(string Id, string? Name, long CallCount, long? MaxConcurrentCalls);
 
 /// <summary>One page of agents.</summary>
 public sealed record AgentPage(long Count, int Page, int Limit, long Pages, IReadOnlyList<Agent> Agents);

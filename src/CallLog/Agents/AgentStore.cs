@@ -18,7 +18,8 @@ internal sealed class AgentStore(Database database)
         """
         SELECT a.id AS Id, a.name AS Name,
                CAST(COALESCE((SELECT SUM(t.calls) FROM call_tallies t
-                              WHERE t.workspace_id = a.workspace_id AND t.agent_id = a.id), 0) AS BIGINT) AS CallCount
+                              WHERE t.workspace_id = a.workspace_id AND t.agent_id = a.id), 0) AS BIGINT) AS CallCount,
+               a.max_concurrent_calls AS MaxConcurrentCalls
         FROM agents a
         """;
 
@@ -58,8 +59,11 @@ internal sealed class AgentStore(Database database)
         connection.QuerySingleOrDefaultAsync<Agent>(new CommandDefinition(
             $"{Select} WHERE a.workspace_id = @workspaceId AND a.id = @id", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
 
-    /// <summary>Creates or renames an agent; every call of the agent shows the new name at once (calls join it).</summary>
-    public async Task<(bool Created, Agent Agent)> PutAsync(long workspaceId, string id, string? name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates or renames an agent; every call of the agent shows the new name at once (calls join it).
+    /// Its limit of calls at once changes only when <paramref name="limitStated"/>.
+    /// </summary>
+    public async Task<(bool Created, Agent Agent)> PutAsync(long workspaceId, string id, string? name, bool limitStated, long? limit, CancellationToken cancellationToken)
     {
         using var timer = Telemetry.Store("agents.write");
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -67,10 +71,16 @@ internal sealed class AgentStore(Database database)
         // Insert first and let the store say whether it did: of racing creates exactly one inserts (the
         // others wait on its key, then find it), where a read before the write lets each see "new".
         var created = await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO agents (workspace_id, id, name) VALUES (@w, @id, @name) ON CONFLICT (workspace_id, id) DO NOTHING",
-            new { w = workspaceId, id, name }, transaction, cancellationToken: cancellationToken)) == 1;
+            "INSERT INTO agents (workspace_id, id, name, max_concurrent_calls) VALUES (@w, @id, @name, @limit) ON CONFLICT (workspace_id, id) DO NOTHING",
+            new { w = workspaceId, id, name, limit }, transaction, cancellationToken: cancellationToken)) == 1;
         var changed = created || await connection.ExecuteAsync(new CommandDefinition(
             CallSql.UpsertAgent, new { w = workspaceId, id, name, setName = true }, transaction, cancellationToken: cancellationToken)) > 0;
+        if (!created && limitStated)
+        {
+            changed |= await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE agents SET max_concurrent_calls = @limit WHERE workspace_id = @w AND id = @id AND max_concurrent_calls IS DISTINCT FROM @limit",
+                new { w = workspaceId, id, limit }, transaction, cancellationToken: cancellationToken)) > 0;
+        }
         var agent = await GetAsync(connection, transaction, workspaceId, id, cancellationToken);
         if (changed)
         {

@@ -13,7 +13,7 @@ namespace CallLog.Agents;
 internal static class AgentsApi
 {
     private static readonly string[] ListParameters = ["page", "limit"];
-    private static readonly string[] Fields = ["name"];
+    private static readonly string[] Fields = ["name", "max_concurrent_calls"];
 
     public const int MaxNameLength = 200;
 
@@ -33,7 +33,8 @@ internal static class AgentsApi
         // Naming an agent is part of writing calls: the runtime that writes calls names their agents too.
         group.MapPut("/{id}", PutAgent).RequireAuthorization(Permissions.WriteCalls)
             .Documented("putAgent", "Agents", "Name an agent",
-                "Creates the agent (201) or renames it (200); every call of the agent shows the new `agent_name` at once. Needs `can_write_calls`.")
+                "Creates the agent (201) or renames it (200); every call of the agent shows the new `agent_name` at once. `max_concurrent_calls` limits its calls " +
+                "leased from the dial queue or in progress at once (`null`: no limit; left out: unchanged). Needs `can_write_calls`.")
             .Accepts<AgentName>("application/json")
             .Produces<Agent>(StatusCodes.Status201Created)
             .Produces<Agent>()
@@ -60,12 +61,14 @@ internal static class AgentsApi
         return await JsonBody.HandleAsync(request, async body =>
         {
             var fields = new JsonFields();
-            var name = fields.IsObjectOf(body, Fields, "an agent") ? fields.OptionalString(body, "name", MaxNameLength) : null;
+            var valid = fields.IsObjectOf(body, Fields, "an agent");
+            var name = valid ? fields.OptionalString(body, "name", MaxNameLength) : null;
+            var limit = valid ? fields.Integer(body, "max_concurrent_calls", required: false, 1, 100_000) : null;
             if (fields.First is { } problem)
             {
                 return TypedResults.BadRequest(ApiError.Validation($"The agent is not valid: {problem}."));
             }
-            var (created, agent) = await agents.PutAsync(user.WorkspaceId(), id, name, cancellationToken);
+            var (created, agent) = await agents.PutAsync(user.WorkspaceId(), id, name, body.TryGetProperty("max_concurrent_calls", out _), limit, cancellationToken);
             return created ? TypedResults.Created($"/api/v1/agents/{Uri.EscapeDataString(id)}", agent) : TypedResults.Ok(agent);
         }, cancellationToken);
     }

@@ -59,6 +59,9 @@ internal enum CallStatus
     [JsonStringEnumMemberName("completed")] Completed = 1,
     [JsonStringEnumMemberName("failed")] Failed = 2,
     [JsonStringEnumMemberName("in-progress")] InProgress = 3,
+    // Placed through POST /api/v1/calls (Dialing/): waiting to be dialed, or given up before it was.
+    [JsonStringEnumMemberName("queued")] Queued = 4,
+    [JsonStringEnumMemberName("canceled")] Canceled = 5,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<CallType>))]
@@ -70,7 +73,10 @@ internal enum CallType
 
 internal static class CallEnums
 {
-    public const string StatusNames = "completed, failed, in-progress";
+    public const string StatusNames = "completed, failed, in-progress, queued, canceled";
+
+    /// <summary>What a runtime's PUT, PATCH or import may say; queued and canceled come from placing and canceling.</summary>
+    public const string WrittenStatusNames = "completed, failed, in-progress";
     public const string TypeNames = "inbound, outbound";
 
     public static bool TryParseStatus(string? value, out CallStatus status)
@@ -80,10 +86,24 @@ internal static class CallEnums
             "completed" => CallStatus.Completed,
             "failed" => CallStatus.Failed,
             "in-progress" => CallStatus.InProgress,
+            "queued" => CallStatus.Queued,
+            "canceled" => CallStatus.Canceled,
             _ => 0,
         };
         return status != 0;
     }
+
+    public static bool TryParseWrittenStatus(string? value, out CallStatus status) =>
+        TryParseStatus(value, out status) && status is CallStatus.Completed or CallStatus.Failed or CallStatus.InProgress;
+
+    public static string Name(CallStatus status) => status switch
+    {
+        CallStatus.Completed => "completed",
+        CallStatus.Failed => "failed",
+        CallStatus.InProgress => "in-progress",
+        CallStatus.Queued => "queued",
+        _ => "canceled",
+    };
 
     public static bool TryParseType(string? value, out CallType type)
     {

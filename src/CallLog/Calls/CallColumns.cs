@@ -28,6 +28,7 @@ internal static class CallColumns
     public const int Transcript = 15;
     public const int Metadata = 16;
     public const int Version = 17;
+    public const int Variables = 18;
 
     /// <summary>The call's columns over calls <c>c</c> and contacts <c>ct</c>, with the agent's name as <paramref name="agentName"/>.</summary>
     public static string Select(string agentName) =>
@@ -43,8 +44,8 @@ internal static class CallColumns
 
     public const string Joins = "JOIN agents a ON a.workspace_id = c.workspace_id AND a.id = c.agent_id\n" + ContactJoin;
 
-    /// <summary>A single call: <see cref="Joined"/>, then transcript, metadata and version.</summary>
-    public static readonly string Detail = Joined + ", c.transcript, c.metadata, c.version";
+    /// <summary>A single call: <see cref="Joined"/>, then transcript, metadata, version and variables.</summary>
+    public static readonly string Detail = Joined + ", c.transcript, c.metadata, c.version, c.variables";
 
     public static Call Read(DbDataReader r) => new(
         Id: r.GetString(Id),

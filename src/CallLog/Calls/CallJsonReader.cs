@@ -51,12 +51,13 @@ internal static class CallJsonReader
 
     /// <summary>
     /// A write of one call (PUT): the call shape plus <c>transcript</c> (string or null) and <c>metadata</c>
-    /// (an object, or null for {}). <c>id</c> may be left out; if present it must be the URL's.
+    /// (an object, or null for {}). <c>id</c> may be left out; if present it must be the URL's. A patch
+    /// keeps the stored call's status when it names none: <paramref name="kept"/> is then allowed too.
     /// </summary>
-    public static CallWrite? ReadWrite(JsonElement root, string id, out string? error)
+    public static CallWrite? ReadWrite(JsonElement root, string id, out string? error, CallStatus? kept = null)
     {
         var e = new JsonFields();
-        if (Read(root, WriteFields, id, e) is not { } call)
+        if (Read(root, WriteFields, id, e, kept) is not { } call)
         {
             error = e.First;
             return null;
@@ -78,7 +79,7 @@ internal static class CallJsonReader
         return error is null ? new CallWrite(call, transcript, metadata) : null;
     }
 
-    private static Call? Read(JsonElement root, string[] allowed, string? urlId, JsonFields e)
+    private static Call? Read(JsonElement root, string[] allowed, string? urlId, JsonFields e, CallStatus? kept = null)
     {
         if (!e.IsObjectOf(root, allowed, ACall))
         {
@@ -91,7 +92,9 @@ internal static class CallJsonReader
         }
         var agentId = e.Id(root, "agent_id");
         var agentName = e.OptionalString(root, "agent_name");
-        var status = Enum<CallStatus>(e, root, "status", CallEnums.TryParseStatus, CallEnums.StatusNames);
+        var status = Enum<CallStatus>(e, root, "status",
+            (string value, out CallStatus parsed) => CallEnums.TryParseWrittenStatus(value, out parsed) || (CallEnums.TryParseStatus(value, out parsed) && parsed == kept),
+            CallEnums.WrittenStatusNames);
         var type = Enum<CallType>(e, root, "type", CallEnums.TryParseType, CallEnums.TypeNames);
         var phone = e.Phone(root, "phone_number", required: true);
         var startedAt = Timestamp(e, root, "started_at", required: true);

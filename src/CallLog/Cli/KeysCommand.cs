@@ -22,8 +22,9 @@ internal static partial class KeysCommand
         var workspace = CliSupport.WorkspaceOption();
         var expiresIn = new Option<string?>("--expires-in") { Description = "Lifetime such as 30s, 15m, 12h or 90d; default: never expires." };
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Requests per minute for this key; 0 means unlimited; default: the server's RateLimits:PerMinute (600)." };
+        var callsPerDay = new Option<long?>("--calls-per-day") { Description = "Calls this key may place (POST /api/v1/calls) per UTC day; default: no budget." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (for scripts)." };
-        var command = new Command("create", "Create a key and print its secret, once.") { name, permissions, workspace, expiresIn, rateLimit, json };
+        var command = new Command("create", "Create a key and print its secret, once.") { name, permissions, workspace, expiresIn, rateLimit, callsPerDay, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var label = parse.GetValue(name)!.Trim();
@@ -49,11 +50,16 @@ internal static partial class KeysCommand
             {
                 return CliSupport.Fail($"--rate-limit must be 0 (unlimited) or a positive number of requests per minute; got {perMinute}.");
             }
+            var dailyCalls = parse.GetValue(callsPerDay);
+            if (dailyCalls < 0)
+            {
+                return CliSupport.Fail($"--calls-per-day must be 0 or a positive number of calls; got {dailyCalls}.");
+            }
             if (CliSupport.Workspace(parse, workspace) is not { } workspaceName || CliSupport.OpenDatabase(parse) is not { } database)
             {
                 return 1;
             }
-            var key = await new KeyStore(database).CreateAsync(workspaceName, label, granted, expiresAt, perMinute, cancellationToken);
+            var key = await new KeyStore(database).CreateAsync(workspaceName, label, granted, expiresAt, perMinute, cancellationToken, dailyCalls);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(key, CallLogJson.Wire.CreatedKey));

@@ -74,6 +74,7 @@ internal static class OpenApiDocs
                 new() { Name = "Agents", Description = "The agents that place and answer calls, with their call counts." },
                 new() { Name = "Contacts", Description = "The people on the other end of calls." },
                 new() { Name = "Events", Description = "Every change, in commit order." },
+                new() { Name = "Dialing", Description = "Placing calls, the queue the voice runtime dials them from, and the do-not-call list." },
                 new() { Name = "Webhooks", Description = "Endpoints that every event is pushed to, signed per Standard Webhooks, and their delivery log." },
                 new() { Name = "Operations", Description = "Liveness and readiness, for load balancers; no key." },
             };
@@ -125,6 +126,12 @@ internal static class OpenApiDocs
             {
                 schema.Type = JsonSchemaType.Object;
                 schema.Description = "An object of string keys the voice runtime attached to the call; {} when none.";
+            }
+            // A placed call's variables: the object it was placed with, or null.
+            else if (type == typeof(System.Text.Json.JsonElement?))
+            {
+                schema.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+                schema.Description = "What a placed call (POST /api/v1/calls) was given for the runtime; null for calls the runtime wrote.";
             }
             return Task.CompletedTask;
         });

@@ -33,11 +33,12 @@ internal static class ErrorCodes
     public const string RateLimitExceeded = "rate_limit_exceeded";
     public const string Busy = "server_busy";
     public const string ServerError = "server_error";
+    public const string DoNotCall = "do_not_call";
 
     public static readonly IReadOnlyList<string> All =
     [
         ValidationError, AuthenticationRequired, InvalidKey, PermissionDenied, NotFound, MethodNotAllowed, Conflict,
-        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, RateLimitExceeded, Busy, ServerError,
+        PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, RateLimitExceeded, Busy, ServerError, DoNotCall,
     ];
 
     /// <summary>The code for a response that left the pipeline with a status and no body.</summary>

@@ -4,8 +4,9 @@ namespace CallLog.Events;
 
 /// <summary>
 /// The events a call write makes, from the call before (null when it is new) and after. In this order:
-/// the lifecycle (<c>call.started</c> or <c>call.created</c> for a new call; <c>call.ended</c> or
-/// <c>call.failed</c> when it becomes final), then <c>call.summary</c>, <c>call.transcript</c> and
+/// the lifecycle (<c>call.started</c>, <c>call.queued</c> or <c>call.created</c> for a new call;
+/// <c>call.started</c> when a queued call is dialed; <c>call.ended</c>, <c>call.failed</c> or
+/// <c>call.canceled</c> when it becomes final), then <c>call.summary</c>, <c>call.transcript</c> and
 /// <c>call.recording</c> when that field is set to a new value, then <c>call.updated</c> when anything
 /// else changed. A write that changes nothing makes none.
 /// </summary>
@@ -16,7 +17,20 @@ internal static class CallEvents
         var types = new List<string>();
         if (before is null)
         {
-            types.Add(after.Status == CallStatus.InProgress ? EventTypes.CallStarted : EventTypes.CallCreated);
+            types.Add(after.Status switch
+            {
+                CallStatus.InProgress => EventTypes.CallStarted,
+                CallStatus.Queued => EventTypes.CallQueued,
+                _ => EventTypes.CallCreated,
+            });
+        }
+        else if (before.Status != after.Status && after.Status == CallStatus.InProgress)
+        {
+            types.Add(EventTypes.CallStarted);
+        }
+        else if (before.Status != after.Status && after.Status == CallStatus.Canceled)
+        {
+            types.Add(EventTypes.CallCanceled);
         }
         else if (before.Status != after.Status && after.Status == CallStatus.Completed)
         {
@@ -38,26 +52,28 @@ internal static class CallEvents
         {
             types.Add(EventTypes.CallRecording);
         }
-        if (before is not null && OtherwiseChanged(before, after, types.Count > 0 && (types[0] == EventTypes.CallEnded || types[0] == EventTypes.CallFailed)))
+        if (before is not null && OtherwiseChanged(before, after, types.Count > 0 && before.Status != after.Status))
         {
             types.Add(EventTypes.CallUpdated);
         }
         return types;
     }
 
-    /// <summary>Whether a field no other event of this write speaks for changed; ending a call speaks for its status, end and duration.</summary>
-    private static bool OtherwiseChanged(CallDetail before, CallDetail after, bool ended)
+    /// <summary>Whether a field no other event of this write speaks for changed; a change of status speaks for the status, start, end and duration.</summary>
+    private static bool OtherwiseChanged(CallDetail before, CallDetail after, bool statusChanged)
     {
         var covered = after with
         {
-            Status = ended ? before.Status : after.Status,
-            EndedAt = ended ? before.EndedAt : after.EndedAt,
-            DurationSeconds = ended ? before.DurationSeconds : after.DurationSeconds,
+            Status = statusChanged ? before.Status : after.Status,
+            StartedAt = statusChanged ? before.StartedAt : after.StartedAt,
+            EndedAt = statusChanged ? before.EndedAt : after.EndedAt,
+            DurationSeconds = statusChanged ? before.DurationSeconds : after.DurationSeconds,
             Summary = after.Summary is null ? after.Summary : before.Summary,
             Transcript = after.Transcript is null ? after.Transcript : before.Transcript,
             RecordingUrl = after.RecordingUrl is null ? after.RecordingUrl : before.RecordingUrl,
             Metadata = before.Metadata,
+            Variables = before.Variables,
         };
-        return covered != before || before.Metadata.GetRawText() != after.Metadata.GetRawText();
+        return !covered.Same(before) || before.Metadata.GetRawText() != after.Metadata.GetRawText();
     }
 }

@@ -14,6 +14,8 @@ internal static class EventTypes
     public const string CallCreated = "call.created";
     public const string CallUpdated = "call.updated";
     public const string CallDeleted = "call.deleted";
+    public const string CallQueued = "call.queued";
+    public const string CallCanceled = "call.canceled";
     public const string AgentUpdated = "agent.updated";
     public const string ContactUpdated = "contact.updated";
 
@@ -21,7 +23,8 @@ internal static class EventTypes
     public const string WebhookTest = "webhook.test";
 
     public static readonly string[] All =
-        [CallStarted, CallEnded, CallFailed, CallSummary, CallTranscript, CallRecording, CallCreated, CallUpdated, CallDeleted, AgentUpdated, ContactUpdated];
+        [CallStarted, CallEnded, CallFailed, CallSummary, CallTranscript, CallRecording, CallCreated, CallUpdated, CallDeleted, CallQueued, CallCanceled,
+            AgentUpdated, ContactUpdated];
 
     /// <summary>A type, or a family with <c>.*</c> (<c>call.*</c>).</summary>
     public static bool IsPattern(string value) =>

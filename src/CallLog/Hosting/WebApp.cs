@@ -4,6 +4,7 @@ using CallLog.Calls;
 using CallLog.Calls.ById;
 using CallLog.Calls.List;
 using CallLog.Contacts;
+using CallLog.Dialing;
 using CallLog.Docs;
 using CallLog.Errors;
 using CallLog.Events;
@@ -68,6 +69,9 @@ internal static class WebApp
         // Webhooks: endpoints, the delivery log, and this node's share of the deliveries.
         builder.Services.AddWebhooks(builder.Configuration);
 
+        // Dialing: placing calls, the dial queue runtimes claim from, the do-not-call list.
+        builder.Services.AddDialing(builder.Configuration);
+
         // Errors: Klen's error body for every failure; store outages logged once, not per request.
         builder.Services.AddApiErrors(builder.Configuration);
 
@@ -103,6 +107,7 @@ internal static class WebApp
         app.MapContacts();
         app.MapEvents();
         app.MapWebhooks();
+        app.MapDialing();
         return app;
     }
 }

@@ -113,6 +113,21 @@ internal sealed partial class JsonFields(string prefix = "")
 
     public string? OptionalString(JsonElement obj, string field, int maxLength = int.MaxValue) => String(obj, field, required: false, maxLength);
 
+    /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>], or null when missing or null.</summary>
+    public long? Integer(JsonElement obj, string field, bool required, long min, long max)
+    {
+        if (!TryGet(obj, field, required, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number) || number < min || number > max)
+        {
+            Fail(field, $"must be a whole number from {min} to {max}, got {Describe(value)}");
+            return null;
+        }
+        return number;
+    }
+
     public string? Id(JsonElement obj, string field)
     {
         var value = String(obj, field, required: true);

@@ -8,7 +8,8 @@ namespace CallLog.Keys;
 /// <summary>API keys in the store. Nothing here caches: a key created or revoked counts at the next request.</summary>
 internal sealed class KeyStore(Database database)
 {
-    public async Task<CreatedKey> CreateAsync(string workspace, string name, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, int? rateLimit, CancellationToken cancellationToken)
+    public async Task<CreatedKey> CreateAsync(string workspace, string name, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, int? rateLimit,
+        CancellationToken cancellationToken, long? callsPerDay = null)
     {
         var secret = ApiKeySecret.NewSecret();
         var id = ApiKeySecret.NewId();
@@ -18,8 +19,8 @@ internal sealed class KeyStore(Database database)
         var workspaceId = await WorkspaceStore.EnsureAsync(connection, transaction, workspace, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, permissions, created_at, expires_at, rate_limit)
-            VALUES (@id, @workspaceId, @name, @prefix, @hash, @permissions, @createdAt, @expiresAt, @rateLimit)
+            INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, permissions, created_at, expires_at, rate_limit, calls_per_day)
+            VALUES (@id, @workspaceId, @name, @prefix, @hash, @permissions, @createdAt, @expiresAt, @rateLimit, @callsPerDay)
             """,
             new
             {
@@ -32,6 +33,7 @@ internal sealed class KeyStore(Database database)
                 createdAt = now.ToUnixTimeSeconds(),
                 expiresAt = expiresAt?.ToUnixTimeSeconds(),
                 rateLimit = (long?)rateLimit,
+                callsPerDay,
             }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return new CreatedKey(id, name, workspace, permissions, now, expiresAt, rateLimit, secret);

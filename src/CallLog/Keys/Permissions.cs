@@ -12,11 +12,14 @@ internal static class Permissions
 
     public const string ManageWebhooks = "can_manage_webhooks";
 
-    // Reserved for Klen compatibility: a key may carry it; CallLog does not place calls.
+    /// <summary>Klen's: place calls (POST /api/v1/calls), cancel them, keep the do-not-call list.</summary>
     public const string InitiateCalls = "can_initiate_calls";
 
+    /// <summary>The voice runtime's: take calls from the dial queue and give them back.</summary>
+    public const string Dial = "can_dial";
+
     public static readonly IReadOnlyList<string> All =
-        [ReadCalls, WriteCalls, InitiateCalls, ReadAgents, ReadContacts, WriteContacts, ManageWebhooks];
+        [ReadCalls, WriteCalls, InitiateCalls, Dial, ReadAgents, ReadContacts, WriteContacts, ManageWebhooks];
 
     /// <summary>Parses "p1,p2"; returns an error message naming what is wrong, or null.</summary>
     public static string? TryParse(string value, out IReadOnlyList<string> permissions)

@@ -5,8 +5,10 @@ namespace CallLog.Calls.ById;
 
 /// <summary>
 /// PATCH /api/v1/calls/{id}: a JSON Merge Patch (RFC 7396) applied to the stored call, then checked as
-/// a whole call would be. The lifecycle: in-progress may become completed or failed, which are final.
-/// When the end time arrives without a duration, the duration is the time between start and end.
+/// a whole call would be. The lifecycle: queued may become in-progress, completed or failed; in-progress
+/// may become completed or failed; completed, failed and canceled are final. When the end time arrives
+/// without a duration, the duration is the time between start and end. A placed call's variables are
+/// not the runtime's to change.
 /// </summary>
 internal static class CallPatch
 {
@@ -17,14 +19,19 @@ internal static class CallPatch
             return WriteDecision.Fail(WriteOutcome.Invalid, "a merge patch must be a JSON object of the fields to change");
         }
         var stored = current.Detail.Status;
-        if (stored != CallStatus.InProgress && patch.TryGetProperty("status", out var status) &&
+        if (stored is CallStatus.Completed or CallStatus.Failed or CallStatus.Canceled && patch.TryGetProperty("status", out var status) &&
             !(status.ValueKind == JsonValueKind.String && CallEnums.TryParseStatus(status.GetString(), out var wanted) && wanted == stored))
         {
             return WriteDecision.Fail(WriteOutcome.Conflict,
-                $"the call is {Name(stored)}, which is final: its status cannot change (only in-progress calls become completed or failed)");
+                $"the call is {CallEnums.Name(stored)}, which is final: its status cannot change (queued calls become in-progress, completed or failed; in-progress calls completed or failed)");
+        }
+        if (patch.TryGetProperty("variables", out _))
+        {
+            return WriteDecision.Fail(WriteOutcome.Invalid, "variables: a placed call's variables cannot be changed");
         }
 
         var merged = JsonSerializer.SerializeToNode(current.Detail, CallLogJson.Wire.CallDetail)!.AsObject();
+        merged.Remove("variables");
         Merge(merged, patch);
         if (!patch.TryGetProperty("duration_seconds", out _) &&
             (patch.TryGetProperty("ended_at", out _) || patch.TryGetProperty("started_at", out _)))
@@ -35,7 +42,7 @@ internal static class CallPatch
         using var document = JsonDocument.Parse(merged.ToJsonString());
         // The merged call carries the stored agent's and contact's fields; only what the patch names is
         // the patch's to say about them (a null removed from the merge is a stated null).
-        return CallJsonReader.ReadWrite(document.RootElement, id, out var problem) is { } write
+        return CallJsonReader.ReadWrite(document.RootElement, id, out var problem, kept: stored) is { } write
             ? WriteDecision.Store(write with { Call = write.Call with { Stated = CallJsonReader.StatedIn(patch) } })
             : WriteDecision.Fail(WriteOutcome.Invalid, problem);
     }
@@ -75,11 +82,4 @@ internal static class CallPatch
         }
         return null;
     }
-
-    private static string Name(CallStatus status) => status switch
-    {
-        CallStatus.Completed => "completed",
-        CallStatus.Failed => "failed",
-        _ => "in-progress",
-    };
 }

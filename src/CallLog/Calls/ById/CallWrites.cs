@@ -53,6 +53,10 @@ internal sealed class CallWrites(Database database)
         command.Parameters.Add(parameter);
     }
 
+    /// <summary>One call inside the caller's transaction (null: outside any).</summary>
+    internal static Task<StoredCall?> ReadAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken) =>
+        GetAsync(connection, transaction, workspaceId, id, cancellationToken);
+
     private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken, string lockRows = "")
     {
         // A command of its own, disposed here: Dapper's ExecuteReaderAsync leaves its command undisposed, which on
@@ -70,7 +74,8 @@ internal sealed class CallWrites(Database database)
         var call = CallColumns.Read(reader);
         var transcript = reader.IsDBNull(CallColumns.Transcript) ? null : reader.GetString(CallColumns.Transcript);
         var metadata = reader.IsDBNull(CallColumns.Metadata) ? null : reader.GetString(CallColumns.Metadata);
-        return new StoredCall(CallDetail.From(call, transcript, metadata), reader.GetInt32(CallColumns.Version));
+        var variables = reader.IsDBNull(CallColumns.Variables) ? null : reader.GetString(CallColumns.Variables);
+        return new StoredCall(CallDetail.From(call, transcript, metadata, variables), reader.GetInt32(CallColumns.Version));
     }
 
     /// <summary>Creates or replaces a call. Writing what is already stored changes nothing, not even the version.</summary>
@@ -136,7 +141,7 @@ internal sealed class CallWrites(Database database)
         }
         // What the write leaves unstated about the agent and contact stays as stored, so it changes nothing.
         var c = current is { Detail: var d } ? write.Call.WithUnstatedFrom(d.AgentId, d.AgentName, d.Contact) : write.Call;
-        if (current is not null && Same(current.Detail, CallDetail.From(c, write.Transcript, write.Metadata)))
+        if (current is not null && current.Detail.Same(CallDetail.From(c, write.Transcript, write.Metadata) with { Variables = current.Detail.Variables }))
         {
             return (new WriteResult(WriteOutcome.Unchanged, current), []);
         }
@@ -199,6 +204,12 @@ internal sealed class CallWrites(Database database)
             // Another writer got there between our read and our write.
             return (new WriteResult(WriteOutcome.PreconditionFailed, current, LostRace: true), []);
         }
+        if (current?.Detail.Status == CallStatus.Queued && c.Status != CallStatus.Queued)
+        {
+            // Dialed, ended, canceled or given up: the call leaves the dial queue (and its lease ends).
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM dial_queue WHERE workspace_id = @workspaceId AND call_id = @id", new { workspaceId, id = c.Id }, transaction, cancellationToken: cancellationToken));
+        }
         var stored = (await GetAsync(connection, transaction, workspaceId, c.Id, cancellationToken))!;
         List<NewEvent> events = [.. CallEvents.For(current?.Detail, stored.Detail).Select(type => NewEvent.Call(type, stored.Detail))];
         if (agentChanged > 0 && await AgentStore.GetAsync(connection, transaction, workspaceId, c.AgentId, cancellationToken) is { } agent)
@@ -223,6 +234,8 @@ internal sealed class CallWrites(Database database)
             new { workspaceId, id, version = ifMatch is AnyVersion ? null : ifMatch }, transaction, cancellationToken: cancellationToken));
         if (deleted == 1)
         {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM dial_queue WHERE workspace_id = @workspaceId AND call_id = @id", new { workspaceId, id }, transaction, cancellationToken: cancellationToken));
             await EventLog.AppendAsync(connection, transaction, workspaceId, [NewEvent.Deleted(id)], cancellationToken);
         }
         await EventLog.CommitAsync(transaction, cancellationToken);
@@ -242,7 +255,4 @@ internal sealed class CallWrites(Database database)
     /// <summary>If-Match: * (any current version).</summary>
     public const int AnyVersion = -1;
 
-    private static bool Same(CallDetail a, CallDetail b) =>
-        a with { Metadata = default } == b with { Metadata = default }
-        && a.Metadata.GetRawText() == b.Metadata.GetRawText();
 }

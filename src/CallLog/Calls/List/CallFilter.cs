@@ -11,7 +11,7 @@ namespace CallLog.Calls.List;
 /// </summary>
 internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? AgentIds, IReadOnlyList<CallStatus>? Statuses, IReadOnlyList<CallType>? Types, CallConditions Conditions)
 {
-    public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress];
+    public static readonly CallStatus[] AllStatuses = [CallStatus.Completed, CallStatus.Failed, CallStatus.InProgress, CallStatus.Queued, CallStatus.Canceled];
     public static readonly CallType[] AllTypes = [CallType.Inbound, CallType.Outbound];
 
     /// <summary>
@@ -25,7 +25,7 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         {
             return null;
         }
-        var statuses = conditions.Statuses is { Count: < 3 } s ? s : null;
+        var statuses = conditions.Statuses is { } s && s.Count < AllStatuses.Length ? s : null;
         var types = conditions.Types is { Count: < 2 } t ? t : null;
         return new CallFilter(workspaceId, agentIds, statuses, types, conditions);
     }
@@ -137,7 +137,7 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
 
     /// <summary>
     /// Splits the filter into ranges that each read straight off one index in list order: one range per
-    /// (agent, status, type) the filter allows, at most 2 x 3 x 2, merged by the query; each stops after
+    /// (agent, status, type) the filter allows, at most 2 x 5 x 2, merged by the query; each stops after
     /// the rows a page needs. No split when one index already serves the whole filter in order (no
     /// status or type filter with at most one agent), or when a phone number or contact narrows the
     /// calls to a few that their own index finds.

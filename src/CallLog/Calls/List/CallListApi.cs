@@ -20,7 +20,8 @@ internal static class CallListApi
                 "Page by number, or follow `next_cursor` for the same cost at any depth. Needs `can_read_calls`.")
             .Query(
                 QueryParameterDoc.Text("agent_id", "An agent's id; a bare number also finds `assistant_<number>`."),
-                QueryParameterDoc.ListOf("status", "One status, or several joined by commas: `completed`, `failed`, `in-progress`.", "completed", "failed", "in-progress"),
+                QueryParameterDoc.ListOf("status", "One status, or several joined by commas: `completed`, `failed`, `in-progress`, and for placed calls `queued` and `canceled`.",
+                    "completed", "failed", "in-progress", "queued", "canceled"),
                 QueryParameterDoc.ListOf("type", "One direction, or both joined by a comma: `inbound`, `outbound`.", "inbound", "outbound"),
                 QueryParameterDoc.Time("started_after", "Calls that started at or after this time (ISO-8601 with `Z` or an offset)."),
                 QueryParameterDoc.Time("started_before", "Calls that started before this time (ISO-8601 with `Z` or an offset)."),
