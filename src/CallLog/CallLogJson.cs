@@ -40,6 +40,8 @@ namespace CallLog;
 [JsonSerializable(typeof(PlacedCall))]
 [JsonSerializable(typeof(ClaimedCalls))]
 [JsonSerializable(typeof(DoNotCallEntry))]
+[JsonSerializable(typeof(Campaign))]
+[JsonSerializable(typeof(CampaignList))]
 internal sealed partial class CallLogJson : JsonSerializerContext
 {
     /// <summary>

@@ -12,6 +12,7 @@ var root = new RootCommand("CallLog: call records for voice-AI agent platforms, 
     KeysCommand.Create(),     // keys create | list | revoke
     WebhooksCommand.Create(), // webhooks create | list | delete | deliveries | redeliver
     DncCommand.Create(),      // dnc import FILE|-
+    CampaignsCommand.Create(), // campaigns create --file FILE
     ImportCommand.Create(),   // import FILE|-
     ExportCommand.Create(),   // export
     DemoCommand.Create(),     // demo [--calls N] [--seed S]

@@ -43,10 +43,12 @@ public abstract class OpenApiTests<TStore>(WritableServer<TStore> server) where 
         var operations = paths.SelectMany(p => p.Value!.AsObject().Select(m => $"{m.Key.ToUpperInvariant()} {p.Key}")).Order(StringComparer.Ordinal);
         Assert.Equal(
             ["DELETE /api/v1/calls/{id}", "DELETE /api/v1/do-not-call/{phone_number}", "DELETE /api/v1/webhooks/{id}", "GET /api/v1/agents", "GET /api/v1/agents/{id}",
-             "GET /api/v1/calls", "GET /api/v1/calls/{id}", "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/do-not-call/{phone_number}",
+             "GET /api/v1/calls", "GET /api/v1/calls/{id}", "GET /api/v1/campaigns", "GET /api/v1/campaigns/{id}",
+             "GET /api/v1/contacts", "GET /api/v1/contacts/{id}", "GET /api/v1/do-not-call/{phone_number}",
              "GET /api/v1/events", "GET /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
              "GET /api/v1/webhooks/{id}/deliveries", "GET /healthz", "GET /readyz", "PATCH /api/v1/calls/{id}", "PATCH /api/v1/webhooks/{id}",
-             "POST /api/v1/calls", "POST /api/v1/calls/{id}/cancel", "POST /api/v1/dial-queue/claim", "POST /api/v1/dial-queue/{id}/release",
+             "POST /api/v1/calls", "POST /api/v1/calls/{id}/cancel", "POST /api/v1/campaigns", "POST /api/v1/campaigns/{id}/cancel",
+             "POST /api/v1/campaigns/{id}/pause", "POST /api/v1/campaigns/{id}/resume", "POST /api/v1/dial-queue/claim", "POST /api/v1/dial-queue/{id}/release",
              "POST /api/v1/webhooks", "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST /api/v1/webhooks/{id}/replay",
              "POST /api/v1/webhooks/{id}/rotate-secret", "POST /api/v1/webhooks/{id}/test", "POST /api/webhooks/create", "PUT /api/v1/agents/{id}",
              "PUT /api/v1/calls/{id}", "PUT /api/v1/contacts/{id}", "PUT /api/v1/do-not-call/{phone_number}"],

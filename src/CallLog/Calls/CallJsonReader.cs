@@ -151,7 +151,8 @@ internal static class CallJsonReader
         return default;
     }
 
-    private static DateTimeOffset? Timestamp(JsonFields e, JsonElement obj, string field, bool required)
+    /// <summary>A timestamp field (whole seconds, Z or an offset), the problem recorded in <paramref name="e"/>.</summary>
+    internal static DateTimeOffset? Timestamp(JsonFields e, JsonElement obj, string field, bool required)
     {
         var value = e.String(obj, field, required);
         if (value is null)

@@ -13,9 +13,9 @@ internal enum ReleaseOutcome { Released, NotFound, NotLeased }
 
 /// <summary>
 /// The dial queue as runtimes use it. A claim, in one transaction: gives up the workspace's expired calls
-/// (failed, <c>failure_reason: expired</c>), cancels due calls whose number joined the do-not-call list
-/// (<c>cancel_reason: do_not_call</c>), and leases the oldest due calls within the workspace's and each
-/// agent's limit of calls at once (leased or in progress). PostgreSQL's <c>SKIP LOCKED</c> lets claimers
+/// (failed, <c>failure_reason: expired</c>), cancels due calls whose number joined the do-not-call list or
+/// whose campaign was canceled (<c>cancel_reason</c>), and leases the oldest due calls of open campaigns (or
+/// none) within the workspace's, each agent's and each campaign's limit of calls at once (leased or in progress). PostgreSQL's <c>SKIP LOCKED</c> lets claimers
 /// run side by side without ever handing out a call twice; SQLite runs one write at a time.
 /// </summary>
 internal sealed class DialQueue(Database database, CallWrites calls, IOptions<DialingOptions> options)
@@ -30,6 +30,7 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
         public string PhoneNumber { get; set; } = "";
         public string? FromNumber { get; set; }
         public long Attempts { get; set; }
+        public string? CampaignId { get; set; }
     }
 
     private sealed class AgentCount
@@ -53,8 +54,16 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
         var events = new List<NewEvent>();
         await GiveUpExpiredAsync(connection, transaction, workspaceId, now, events, cancellationToken);
 
+        // Campaign calls wait while their campaign is paused, not yet scheduled or outside its window.
+        var campaigns = (await CampaignStore.GatesAsync(connection, transaction, workspaceId, DateTimeOffset.FromUnixTimeMilliseconds(now), cancellationToken))
+            .ToDictionary(c => c.Id);
         var parameters = new DynamicParameters(new { workspaceId, now, agentId });
         var only = "";
+        if (campaigns.Values.Where(c => !c.Open && !c.Canceled).Select(c => c.Id).ToArray() is { Length: > 0 } closed)
+        {
+            parameters.Add("closed", closed);
+            only += $" AND (q.campaign_id IS NULL OR NOT ({database.InList("q.campaign_id", "@closed")}))";
+        }
         if (agentId is not null)
         {
             only += " AND q.agent_id = @agentId";
@@ -67,7 +76,8 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
         // More than asked for: some may be over their agent's limit or on the do-not-call list.
         var candidates = (await connection.QueryAsync<Candidate>(new CommandDefinition(
             $"""
-            SELECT q.call_id AS CallId, q.agent_id AS AgentId, c.phone_number AS PhoneNumber, q.from_number AS FromNumber, q.attempts AS Attempts
+            SELECT q.call_id AS CallId, q.agent_id AS AgentId, c.phone_number AS PhoneNumber, q.from_number AS FromNumber, q.attempts AS Attempts,
+                   q.campaign_id AS CampaignId
             FROM dial_queue q JOIN calls c ON c.workspace_id = q.workspace_id AND c.id = q.call_id
             WHERE q.workspace_id = @workspaceId AND q.due_at <= @now AND (q.lease_until IS NULL OR q.lease_until <= @now)
               AND (q.expires_at IS NULL OR q.expires_at > @now){only}
@@ -79,20 +89,26 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
         var blocked = candidates.Count == 0 ? [] : (await connection.QueryAsync<string>(new CommandDefinition(
             $"SELECT phone_number FROM do_not_call WHERE workspace_id = @workspaceId AND {database.InList("phone_number", "@phones")}",
             new { workspaceId, phones = candidates.Select(c => c.PhoneNumber).Distinct().ToArray() }, transaction, cancellationToken: cancellationToken))).ToHashSet();
-        foreach (var candidate in candidates.Where(c => blocked.Contains(c.PhoneNumber)))
+        bool Canceled(Candidate c) => c.CampaignId is { } id && campaigns.TryGetValue(id, out var gate) && gate.Canceled;
+        foreach (var candidate in candidates.Where(c => blocked.Contains(c.PhoneNumber) || Canceled(c)))
         {
-            await TransitionAsync(connection, transaction, workspaceId, candidate.CallId, Transition.To(CallStatus.Canceled, "cancel_reason", "do_not_call"), events, cancellationToken);
+            var reason = blocked.Contains(candidate.PhoneNumber) ? "do_not_call" : "campaign_canceled";
+            await TransitionAsync(connection, transaction, workspaceId, candidate.CallId, Transition.To(CallStatus.Canceled, "cancel_reason", reason), events, cancellationToken);
         }
 
-        var room = await RoomAsync(connection, transaction, workspaceId, now, candidates.Select(c => c.AgentId).Distinct().ToArray(), cancellationToken);
+        var eligible = candidates.Where(c => !blocked.Contains(c.PhoneNumber) && !Canceled(c)).ToList();
+        var room = await RoomAsync(connection, transaction, workspaceId, now, [.. eligible.Select(c => c.AgentId).Distinct()], cancellationToken);
+        var campaignRoom = await CampaignRoomAsync(connection, transaction, workspaceId, now,
+            [.. eligible.Select(c => c.CampaignId).OfType<string>().Distinct().Where(id => campaigns[id].MaxConcurrentCalls is not null)], campaigns, cancellationToken);
         var chosen = new List<Candidate>();
-        foreach (var candidate in candidates.Where(c => !blocked.Contains(c.PhoneNumber)))
+        foreach (var candidate in eligible)
         {
             if (chosen.Count == limit || room.Workspace == 0)
             {
                 break;
             }
-            if (room.Agents.TryGetValue(candidate.AgentId, out var left) && left == 0)
+            if ((room.Agents.TryGetValue(candidate.AgentId, out var left) && left == 0)
+                || (candidate.CampaignId is { } campaign && campaignRoom.TryGetValue(campaign, out var campaignLeft) && campaignLeft == 0))
             {
                 continue;
             }
@@ -102,20 +118,23 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
             {
                 room.Agents[candidate.AgentId] = agentRoom - 1;
             }
+            if (candidate.CampaignId is { } id && campaignRoom.TryGetValue(id, out var rest))
+            {
+                campaignRoom[id] = rest - 1;
+            }
         }
 
         var leaseUntil = now + (leaseSeconds * 1000L);
         var claimed = new List<ClaimedCall>();
         if (chosen.Count > 0)
         {
+            // A leased call is due again when its lease runs out: it moves behind the waiting calls in the due
+            // index, so a claim never reads past the leases of calls handed out before it.
             await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE dial_queue SET lease_until = @leaseUntil, attempts = attempts + 1 WHERE workspace_id = @workspaceId AND {database.InList("call_id", "@ids")}",
+                $"UPDATE dial_queue SET lease_until = @leaseUntil, due_at = @leaseUntil, attempts = attempts + 1 WHERE workspace_id = @workspaceId AND {database.InList("call_id", "@ids")}",
                 new { workspaceId, leaseUntil, ids = chosen.Select(c => c.CallId).ToArray() }, transaction, cancellationToken: cancellationToken));
-            foreach (var candidate in chosen)
-            {
-                var stored = (await CallWrites.ReadAsync(connection, transaction, workspaceId, candidate.CallId, cancellationToken))!;
-                claimed.Add(new ClaimedCall(stored.Detail, candidate.FromNumber, DateTimeOffset.FromUnixTimeMilliseconds(leaseUntil), candidate.Attempts + 1));
-            }
+            var stored = await CallWrites.ReadManyAsync(connection, transaction, workspaceId, [.. chosen.Select(c => c.CallId)], cancellationToken);
+            claimed.AddRange(chosen.Select(c => new ClaimedCall(stored[c.CallId].Detail, c.FromNumber, DateTimeOffset.FromUnixTimeMilliseconds(leaseUntil), c.Attempts + 1)));
         }
         await EventLog.AppendAsync(connection, transaction, workspaceId, events, cancellationToken);
         await EventLog.CommitAsync(transaction, cancellationToken);
@@ -145,6 +164,23 @@ internal sealed class DialQueue(Database database, CallWrites calls, IOptions<Di
             """, new { workspaceId, now }, transaction, cancellationToken: cancellationToken))).ToDictionary(b => b.AgentId, b => b.Calls);
         var workspace = workspaceLimit == 0 ? int.MaxValue : (int)Math.Max(0, workspaceLimit - busy.Values.Sum());
         return (workspace, limits.ToDictionary(l => l.Key, l => Math.Max(0, l.Value - busy.GetValueOrDefault(l.Key))));
+    }
+
+    /// <summary>How many more calls each campaign with a limit may have leased now (its calls leased or in progress count).</summary>
+    private static async Task<Dictionary<string, long>> CampaignRoomAsync(DbConnection connection, DbTransaction transaction, long workspaceId, long now,
+        string[] limited, Dictionary<string, CampaignGate> campaigns, CancellationToken cancellationToken)
+    {
+        var room = new Dictionary<string, long>();
+        foreach (var id in limited)
+        {
+            var busy = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"""
+                SELECT (SELECT COUNT(*) FROM calls WHERE workspace_id = @workspaceId AND campaign_id = @id AND status = {(int)CallStatus.InProgress})
+                     + (SELECT COUNT(*) FROM dial_queue WHERE workspace_id = @workspaceId AND campaign_id = @id AND lease_until > @now)
+                """, new { workspaceId, id, now }, transaction, cancellationToken: cancellationToken));
+            room[id] = Math.Max(0, campaigns[id].MaxConcurrentCalls!.Value - busy);
+        }
+        return room;
     }
 
     private async Task GiveUpExpiredAsync(DbConnection connection, DbTransaction transaction, long workspaceId, long now, List<NewEvent> events, CancellationToken cancellationToken)

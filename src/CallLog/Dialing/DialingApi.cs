@@ -172,18 +172,7 @@ internal static class DialingApi
         return await JsonBody.HandleAsync(request, async body =>
         {
             var e = new JsonFields();
-            DateTimeOffset? retryAt = null;
-            if (e.IsObjectOf(body, ReleaseFields, "a release") && e.OptionalString(body, "retry_at") is { } text)
-            {
-                if (UtcSecondsConverter.TryParse(text, out var parsed))
-                {
-                    retryAt = parsed;
-                }
-                else
-                {
-                    e.Fail("retry_at", $"must be a timestamp like 2025-04-23T14:30:45Z (whole seconds, Z or an offset), got \"{JsonFields.Clip(text)}\"");
-                }
-            }
+            var retryAt = e.IsObjectOf(body, ReleaseFields, "a release") ? CallJsonReader.Timestamp(e, body, "retry_at", required: false) : null;
             return e.First is { } problem
                 ? TypedResults.BadRequest(ApiError.Validation($"The release is not valid: {problem}."))
                 : Released(id, await queue.ReleaseAsync(user.WorkspaceId(), id, retryAt, cancellationToken));

@@ -57,3 +57,55 @@ internal sealed class ReleaseInput
     /// <summary>Due again at this time (busy, no answer); left out: at once.</summary>
     public DateTimeOffset? RetryAt { get; init; }
 }
+
+/// <summary>The body of <c>POST /api/v1/campaigns</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CampaignInput
+{
+    public required string Name { get; init; }
+
+    /// <summary>An agent of the workspace: every recipient's call is its call.</summary>
+    public required string AgentId { get; init; }
+
+    public string? FromNumber { get; init; }
+
+    /// <summary>1 to 100,000; one that is not valid refuses the whole campaign, naming its index. Numbers on the do-not-call list are skipped and counted.</summary>
+    public required IReadOnlyList<RecipientInput> Recipients { get; init; }
+
+    /// <summary>Not dialed before this time.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>Dialed only inside this window of local time.</summary>
+    public CallingWindowInput? CallingWindow { get; init; }
+
+    /// <summary>The campaign's calls leased or in progress at once.</summary>
+    [Range(1, 100000)]
+    public long? MaxConcurrentCalls { get; init; }
+}
+
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class RecipientInput
+{
+    public required string PhoneNumber { get; init; }
+
+    [Range(1, long.MaxValue)]
+    public long? ContactId { get; init; }
+
+    public JsonObject? Variables { get; init; }
+
+    public JsonObject? Metadata { get; init; }
+}
+
+/// <summary><c>09:00</c> to <c>18:00</c> (end excluded; <c>24:00</c> allowed) in an IANA time zone, on the given days (default: every day).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class CallingWindowInput
+{
+    public required string Start { get; init; }
+
+    public required string End { get; init; }
+
+    public required string Timezone { get; init; }
+
+    /// <summary>Of mon, tue, wed, thu, fri, sat, sun.</summary>
+    public IReadOnlyList<string>? Days { get; init; }
+}

@@ -11,6 +11,7 @@ internal static class DialingServices
         services.AddSingleton<CallPlacer>();
         services.AddSingleton<DialQueue>();
         services.AddSingleton<DoNotCallList>();
+        services.AddSingleton<CampaignStore>();
         return services;
     }
 }

@@ -30,11 +30,11 @@ internal sealed record Placement(
         var phone = e.Phone(body, "phone_number", required: true);
         var agentId = e.Id(body, "agent_id");
         var contactId = e.Integer(body, "contact_id", required: false, 1, long.MaxValue);
-        var variables = ObjectText(e, body, "variables");
-        var metadata = ObjectText(e, body, "metadata");
+        var variables = e.ObjectText(body, "variables");
+        var metadata = e.ObjectText(body, "metadata");
         var from = e.Phone(body, "from_number", required: false);
-        var scheduled = Time(e, body, "scheduled_at");
-        var expires = Time(e, body, "expires_at");
+        var scheduled = CallJsonReader.Timestamp(e, body, "scheduled_at", required: false);
+        var expires = CallJsonReader.Timestamp(e, body, "expires_at", required: false);
         if (e.First is null && scheduled < now - ScheduleSlack)
         {
             e.Fail("scheduled_at", "must not be more than a minute in the past");
@@ -47,34 +47,5 @@ internal sealed record Placement(
         return problem is null
             ? new Placement(phone!, agentId!, contactId, variables, metadata, from, scheduled?.ToUnixTimeMilliseconds(), expires?.ToUnixTimeMilliseconds())
             : null;
-    }
-
-    private static string? ObjectText(JsonFields e, JsonElement body, string field)
-    {
-        if (!e.TryGet(body, field, required: false, out var value))
-        {
-            return null;
-        }
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            e.Fail(field, $"must be an object or null, got {JsonFields.Describe(value)}");
-            return null;
-        }
-        return value.EnumerateObject().Any() ? value.GetRawText() : null;
-    }
-
-    private static DateTimeOffset? Time(JsonFields e, JsonElement body, string field)
-    {
-        var text = e.OptionalString(body, field);
-        if (text is null)
-        {
-            return null;
-        }
-        if (!UtcSecondsConverter.TryParse(text, out var value))
-        {
-            e.Fail(field, $"must be a timestamp like 2025-04-23T14:30:45Z (whole seconds, Z or an offset), got \"{JsonFields.Clip(text)}\"");
-            return null;
-        }
-        return value;
     }
 }

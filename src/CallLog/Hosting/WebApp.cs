@@ -69,7 +69,7 @@ internal static class WebApp
         // Webhooks: endpoints, the delivery log, and this node's share of the deliveries.
         builder.Services.AddWebhooks(builder.Configuration);
 
-        // Dialing: placing calls, the dial queue runtimes claim from, the do-not-call list.
+        // Dialing: placing calls and campaigns, the dial queue runtimes claim from, the do-not-call list.
         builder.Services.AddDialing(builder.Configuration);
 
         // Errors: Klen's error body for every failure; store outages logged once, not per request.
@@ -108,6 +108,7 @@ internal static class WebApp
         app.MapEvents();
         app.MapWebhooks();
         app.MapDialing();
+        app.MapCampaigns();
         return app;
     }
 }

@@ -14,9 +14,13 @@ internal static class JsonBody
     public const int MaxBytes = 1 << 20;
 
     /// <summary>Reads the body and hands its root to <paramref name="handle"/>; any problem with the body is answered here.</summary>
-    public static async Task<IResult> HandleAsync(HttpRequest request, Func<JsonElement, Task<IResult>> handle, CancellationToken cancellationToken)
+    public static Task<IResult> HandleAsync(HttpRequest request, Func<JsonElement, Task<IResult>> handle, CancellationToken cancellationToken) =>
+        HandleAsync(request, MaxBytes, handle, cancellationToken);
+
+    /// <summary>As above, for an endpoint whose bodies may be larger (a campaign's recipients).</summary>
+    public static async Task<IResult> HandleAsync(HttpRequest request, int maxBytes, Func<JsonElement, Task<IResult>> handle, CancellationToken cancellationToken)
     {
-        var (document, error) = await ReadAsync(request, cancellationToken);
+        var (document, error) = await ReadAsync(request, maxBytes, cancellationToken);
         if (error is not null)
         {
             return error;
@@ -27,16 +31,16 @@ internal static class JsonBody
         }
     }
 
-    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<(JsonDocument? Document, IResult? Error)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
             return (null, ApiError.Respond(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
                 $"The request body must be application/json; got '{request.ContentType ?? "no Content-Type"}'."));
         }
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            return (null, TooLarge());
+            return (null, TooLarge(maxBytes));
         }
         // Read at most one byte past the limit: a chunked body that lies about its size is caught too.
         using var buffer = new MemoryStream();
@@ -45,9 +49,9 @@ internal static class JsonBody
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
+            if (buffer.Length > maxBytes)
             {
-                return (null, TooLarge());
+                return (null, TooLarge(maxBytes));
             }
         }
         JsonDocument document;
@@ -70,6 +74,6 @@ internal static class JsonBody
         return (document, null);
     }
 
-    private static JsonHttpResult<ApiError> TooLarge() =>
-        ApiError.Respond(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {MaxBytes / 1024} KiB.");
+    private static JsonHttpResult<ApiError> TooLarge(int maxBytes) =>
+        ApiError.Respond(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"The request body is larger than {maxBytes / 1024} KiB.");
 }

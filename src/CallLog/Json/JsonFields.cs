@@ -113,6 +113,21 @@ internal sealed partial class JsonFields(string prefix = "")
 
     public string? OptionalString(JsonElement obj, string field, int maxLength = int.MaxValue) => String(obj, field, required: false, maxLength);
 
+    /// <summary>A JSON object's text, or null when missing, null or empty (<c>{}</c>).</summary>
+    public string? ObjectText(JsonElement obj, string field)
+    {
+        if (!TryGet(obj, field, required: false, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Fail(field, $"must be an object or null, got {Describe(value)}");
+            return null;
+        }
+        return value.EnumerateObject().Any() ? value.GetRawText() : null;
+    }
+
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>], or null when missing or null.</summary>
     public long? Integer(JsonElement obj, string field, bool required, long min, long max)
     {

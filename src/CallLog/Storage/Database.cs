@@ -39,6 +39,14 @@ internal abstract class Database : IDisposable
     /// </summary>
     public virtual string InList(string column, string parameter) => $"{column} IN {parameter}";
 
+    /// <summary>
+    /// Statistics for <paramref name="tables"/> after one transaction added many rows to them. PostgreSQL's
+    /// planner otherwise plans with the counts from before until autovacuum's next look: after a first
+    /// 100,000-call campaign it read a claim's calls through the agent's index, 0.7 s a claim. SQLite's plans
+    /// here do not depend on counts.
+    /// </summary>
+    public virtual Task AnalyzeAsync(DbConnection connection, string tables, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>The text at <c>call.id</c> of an event's JSON <paramref name="column"/>, or null.</summary>
     public abstract string CallIdIn(string column);
 

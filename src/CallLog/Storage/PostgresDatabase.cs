@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using Dapper;
 using DbUp;
 using DbUp.Engine;
 using Npgsql;
@@ -45,6 +46,9 @@ internal sealed class PostgresDatabase : Database
     public override string ClaimRows(string alias) => $" FOR UPDATE OF {alias} SKIP LOCKED";
 
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override Task AnalyzeAsync(DbConnection connection, string tables, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition($"ANALYZE {tables}", cancellationToken: cancellationToken));
 
     public override string CallIdIn(string column) => $"({column}::jsonb #>> '{{call,id}}')";
 

@@ -38,6 +38,13 @@ internal sealed class CallWrites(Database database)
         WHERE c.workspace_id = @workspaceId AND c.id = @id
         """;
 
+    private static readonly string SelectMany =
+        $"""
+        SELECT {CallColumns.Detail}
+        FROM calls c {CallColumns.Joins}
+        WHERE c.workspace_id = @workspaceId AND c.id IN
+        """;
+
     public async Task<StoredCall?> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
     {
         using var timer = Telemetry.Store("calls.get");
@@ -57,6 +64,38 @@ internal sealed class CallWrites(Database database)
     internal static Task<StoredCall?> ReadAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken) =>
         GetAsync(connection, transaction, workspaceId, id, cancellationToken);
 
+    /// <summary>Several calls of a workspace in one query, by id (those that exist; at most a page's worth).</summary>
+    internal static async Task<Dictionary<string, StoredCall>> ReadManyAsync(DbConnection connection, DbTransaction? transaction, long workspaceId,
+        string[] ids, CancellationToken cancellationToken)
+    {
+        // A command of its own, disposed here, as in GetAsync.
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SelectMany} ({string.Join(", ", ids.Select((_, i) => $"@id{i}"))})";
+        command.Transaction = transaction;
+        Parameter(command, "@workspaceId", workspaceId);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Parameter(command, $"@id{i}", ids[i]);
+        }
+        var found = new Dictionary<string, StoredCall>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var stored = Stored(reader);
+            found[stored.Detail.Id] = stored;
+        }
+        return found;
+    }
+
+    private static StoredCall Stored(DbDataReader reader)
+    {
+        var call = CallColumns.Read(reader);
+        var transcript = reader.IsDBNull(CallColumns.Transcript) ? null : reader.GetString(CallColumns.Transcript);
+        var metadata = reader.IsDBNull(CallColumns.Metadata) ? null : reader.GetString(CallColumns.Metadata);
+        var variables = reader.IsDBNull(CallColumns.Variables) ? null : reader.GetString(CallColumns.Variables);
+        return new StoredCall(CallDetail.From(call, transcript, metadata, variables), reader.GetInt32(CallColumns.Version));
+    }
+
     private static async Task<StoredCall?> GetAsync(DbConnection connection, DbTransaction? transaction, long workspaceId, string id, CancellationToken cancellationToken, string lockRows = "")
     {
         // A command of its own, disposed here: Dapper's ExecuteReaderAsync leaves its command undisposed, which on
@@ -67,15 +106,7 @@ internal sealed class CallWrites(Database database)
         Parameter(command, "@workspaceId", workspaceId);
         Parameter(command, "@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-        var call = CallColumns.Read(reader);
-        var transcript = reader.IsDBNull(CallColumns.Transcript) ? null : reader.GetString(CallColumns.Transcript);
-        var metadata = reader.IsDBNull(CallColumns.Metadata) ? null : reader.GetString(CallColumns.Metadata);
-        var variables = reader.IsDBNull(CallColumns.Variables) ? null : reader.GetString(CallColumns.Variables);
-        return new StoredCall(CallDetail.From(call, transcript, metadata, variables), reader.GetInt32(CallColumns.Version));
+        return await reader.ReadAsync(cancellationToken) ? Stored(reader) : null;
     }
 
     /// <summary>Creates or replaces a call. Writing what is already stored changes nothing, not even the version.</summary>

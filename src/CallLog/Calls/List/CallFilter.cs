@@ -32,7 +32,7 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
 
     /// <summary>True when an agent, a time range, a phone number or a contact narrows the calls to those an index of their own finds.</summary>
     public bool Narrowed => AgentIds is not null || Conditions.StartedAfter is not null || Conditions.StartedBefore is not null ||
-        Conditions.PhonePattern is not null || Conditions.ContactId is not null;
+        Conditions.PhonePattern is not null || Conditions.ContactId is not null || Conditions.CampaignId is not null;
 
     /// <summary>
     /// True when the best way to read the filter depends on its values, not only on which filters are
@@ -79,6 +79,11 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
         {
             sql.Append($" AND {alias}.contact_id = @{prefix}contact");
             parameters.Add($"{prefix}contact", contact);
+        }
+        if (c.CampaignId is { } campaign)
+        {
+            sql.Append($" AND {alias}.campaign_id = @{prefix}campaign");
+            parameters.Add($"{prefix}campaign", campaign);
         }
         if (c.Search is { } search)
         {
@@ -139,13 +144,13 @@ internal sealed record CallFilter(long WorkspaceId, IReadOnlyList<string>? Agent
     /// Splits the filter into ranges that each read straight off one index in list order: one range per
     /// (agent, status, type) the filter allows, at most 2 x 5 x 2, merged by the query; each stops after
     /// the rows a page needs. No split when one index already serves the whole filter in order (no
-    /// status or type filter with at most one agent), or when a phone number or contact narrows the
+    /// status or type filter with at most one agent), or when a phone number, contact or campaign narrows the
     /// calls to a few that their own index finds.
     /// </summary>
     public IEnumerable<CallFilter> Branches()
     {
         if ((Statuses is null && Types is null && (AgentIds is null || AgentIds.Count == 1)) ||
-            Conditions.PhonePattern is not null || Conditions.ContactId is not null)
+            Conditions.PhonePattern is not null || Conditions.ContactId is not null || Conditions.CampaignId is not null)
         {
             yield return this;
             yield break;

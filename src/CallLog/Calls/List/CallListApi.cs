@@ -28,6 +28,7 @@ internal static class CallListApi
                 QueryParameterDoc.Text("phone_number", "An exact E.164 number (`+15551234567`; encode `+` as `%2B`), or a prefix ending in `*` (`+1555*`).",
                     @"^\+[1-9][0-9]{0,14}\*?$"),
                 QueryParameterDoc.Int("contact_id", "Only calls with this contact.", 1, null, null),
+                QueryParameterDoc.Text("campaign_id", "Only the calls of this campaign (`POST /api/v1/campaigns`)."),
                 QueryParameterDoc.Text("q", "Case-insensitive search in the summary, the contact's name and the phone number (1-200 characters). Not served by an index: see docs/scaling.md."),
                 QueryParameterDoc.OneOf("sort", "The order; `-` is descending. Ties by `id` in the same direction. Calls without a duration (in progress) sort as shorter than any other.",
                     "-started_at", "started_at", "-duration_seconds", "duration_seconds"),

@@ -16,7 +16,7 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
     public const int MaxSearchLength = 200;
 
     private static readonly string[] Known =
-        ["agent_id", "status", "type", "started_after", "started_before", "phone_number", "contact_id", "q", "sort", "page", "limit", "cursor"];
+        ["agent_id", "status", "type", "started_after", "started_before", "phone_number", "contact_id", "campaign_id", "q", "sort", "page", "limit", "cursor"];
 
     // An E.164 number, or the start of one followed by '*'.
     [GeneratedRegex(@"^\+[1-9][0-9]{0,14}\*$")]
@@ -54,6 +54,11 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
             }
             contactId = id;
         }
+        string? campaignId = query["campaign_id"];
+        if (error is null && campaignId is not null && !JsonFields.IsValidId(campaignId))
+        {
+            return Fail($"campaign_id must be 1-{JsonFields.MaxIdLength} characters with no leading or trailing spaces.", out error);
+        }
         string? search = query["q"];
         if (error is null && search is not null && (search.Trim().Length == 0 || search.Length > MaxSearchLength))
         {
@@ -75,7 +80,7 @@ internal sealed partial record CallListQuery(CallConditions Conditions, CallSort
         }
         var (page, limit) = PageRequest.Parse(query, 10, ref error);
         return error is null
-            ? new CallListQuery(new CallConditions(agentId, statuses, types, after, before, phone, contactId, search?.Trim()), sort, page, limit, cursor)
+            ? new CallListQuery(new CallConditions(agentId, statuses, types, after, before, phone, contactId, search?.Trim(), campaignId), sort, page, limit, cursor)
             : null;
     }
 
