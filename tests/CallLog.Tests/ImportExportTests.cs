@@ -83,7 +83,7 @@ public abstract class ImportExportTests<TStore> : StoreTests<TStore> where TStor
         var schema = await Store.QueryAsync(Store.CallsSchemaSql);
         Assert.NotEmpty(schema);
         var indexes = await Store.QueryAsync(Store.CallsIndexIdentitySql);
-        Assert.Equal(7, indexes.Count);
+        Assert.Equal(9, indexes.Count);
 
         var failing = await Store.RunAsync("import", await WriteFileAsync([.. lines, """{"id": "call_bad"}"""]));
         Assert.NotEqual(0, failing.ExitCode);
